@@ -1,0 +1,13 @@
+"""Shared type helpers."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from partnerships.models import User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request behind ``@login_required``: ``user`` is a real ``User``."""
+
+    user: User

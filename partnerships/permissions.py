@@ -1,0 +1,114 @@
+"""Who may do what in partnerships: plain predicates and fetch-and-authorise helpers.
+
+Predicates take ``(user, obj)`` and return a bool. Views call the ``get_*_or_404``
+/ ``require_*`` helpers in one line, so no view re-implements a rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import (
+    CommissionerProfile,
+    Forum,
+    ForumMembership,
+    ForumRole,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Place,
+)
+
+
+def place_partnership_q(user: Any, place_field: str = "") -> Q:
+    """A Q on Place (or on a model whose ``place_field`` points at Place) matching the places
+    whose partnership ``user`` belongs to: a member of one of its forums, a member of an
+    organisation that works there, or a commissioner who covers it.
+
+    Built from subqueries so that callers stay one query, whatever the memberships.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    forum_places = ForumMembership.objects.filter(user=user).values("forum__place_id")
+    org_places = Place.organisations.through.objects.filter(
+        organisation__memberships__user=user
+    ).values("place_id")
+    covered_places = CommissionerProfile.places.through.objects.filter(
+        commissionerprofile__user=user
+    ).values("place_id")
+    key = f"{place_field}__in" if place_field else "pk__in"
+    return Q(**{key: forum_places}) | Q(**{key: org_places}) | Q(**{key: covered_places})
+
+
+def partnership_places(user: Any) -> QuerySet[Place]:
+    return Place.objects.filter(place_partnership_q(user))
+
+
+def covered_place_ids(user: Any) -> QuerySet[Any]:
+    """Places a commissioner covers, as a subquery."""
+    return CommissionerProfile.places.through.objects.filter(commissionerprofile__user=user).values(
+        "place_id"
+    )
+
+
+# --- Organisations --------------------------------------------------------------
+
+
+def is_member(user: Any, organisation: Organisation) -> bool:
+    return bool(
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organisation=organisation).exists()
+    )
+
+
+def can_administer_organisation(user: Any, organisation: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        Membership.objects.filter(user=user, organisation=organisation)
+        .filter(Q(role=MembershipRole.LEAD) | Q(is_admin=True))
+        .exists()
+    )
+
+
+def require_organisation_admin(user: Any, organisation: Organisation) -> None:
+    if not can_administer_organisation(user, organisation):
+        raise PermissionDenied("Only a lead of this organisation can invite or remove colleagues.")
+
+
+# --- Forums -------------------------------------------------------------------
+
+
+def forum_membership(user: Any, forum: Forum) -> ForumMembership | None:
+    if not user.is_authenticated:
+        return None
+    return ForumMembership.objects.filter(user=user, forum=forum).first()
+
+
+def is_forum_member(user: Any, forum: Forum) -> bool:
+    return forum_membership(user, forum) is not None
+
+
+def is_facilitator(user: Any, forum: Forum) -> bool:
+    membership = forum_membership(user, forum)
+    return membership is not None and membership.role == ForumRole.FACILITATOR
+
+
+def require_facilitator(user: Any, forum: Forum) -> None:
+    if not is_facilitator(user, forum):
+        raise PermissionDenied("Only a facilitator of this forum can do that.")
+
+
+def get_forum_or_404(slug: str) -> Forum:
+    return get_object_or_404(Forum.objects.visible_to(None).select_related("place"), slug=slug)
+
+
+# --- Commissioners --------------------------------------------------------------
+
+
+def can_edit_commissioner_profile(user: Any, profile: CommissionerProfile) -> bool:
+    return bool(user.is_authenticated and profile.user_id == user.pk)

@@ -1,0 +1,16 @@
+"""What is said and learned. Split by feature: talking points, sessions, learning."""
+
+from .learning import LearningEntry, LearningEntryQuerySet, LearningKind, Visibility
+from .sessions import Decision, Session, SessionStatus
+from .talking_points import TalkingPoint
+
+__all__ = [
+    "Decision",
+    "LearningEntry",
+    "LearningEntryQuerySet",
+    "LearningKind",
+    "Session",
+    "SessionStatus",
+    "TalkingPoint",
+    "Visibility",
+]
