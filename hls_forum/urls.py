@@ -1,12 +1,12 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from partnerships import views as partnership_views
 
-# Admin's own login form goes through allauth, so it is rate-limited and MFA-aware.
-admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+# Admin's own login form is never shown: sign-in goes through allauth, so it is rate-limited
+# and asks for the second step; StaffMFARequiredMiddleware keeps staff without MFA out.
+admin.site.login = partnership_views.admin_login  # type: ignore[method-assign]
 admin.site.site_header = "HLS Forum administration"
 
 urlpatterns = [
@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("talking_points.urls")),
 ]
 
+handler400 = "partnerships.views.bad_request"
 handler403 = "partnerships.views.permission_denied"
 handler404 = "partnerships.views.page_not_found"

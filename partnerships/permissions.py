@@ -112,3 +112,22 @@ def get_forum_or_404(slug: str) -> Forum:
 
 def can_edit_commissioner_profile(user: Any, profile: CommissionerProfile) -> bool:
     return bool(user.is_authenticated and profile.user_id == user.pk)
+
+
+def require_forum_membership(user: Any, forum: Forum) -> ForumMembership:
+    membership = forum_membership(user, forum)
+    if membership is None:
+        raise PermissionDenied("You are not a member of this forum.")
+    return membership
+
+
+def require_can_ask_to_join(user: Any, forum: Forum) -> None:
+    if not forum.is_open:
+        raise PermissionDenied(
+            "This forum is invite only. Ask its facilitator to invite you by email."
+        )
+
+
+def require_commissioner_profile_owner(user: Any, profile: CommissionerProfile) -> None:
+    if not can_edit_commissioner_profile(user, profile):
+        raise PermissionDenied("You can only edit your own commissioner profile.")
