@@ -83,6 +83,14 @@ class ForumForm(forms.ModelForm):
         },
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
+    online_link = forms.URLField(
+        label="Online meeting link",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text="Only members see this link.",
+        error_messages={"invalid": "Enter a full web address, like https://meet.example.org/us."},
+    )
     reminder_days_before = forms.TypedChoiceField(
         label="When to send reminders",
         choices=REMINDER_DAY_CHOICES,
@@ -115,7 +123,6 @@ class ForumForm(forms.ModelForm):
         }
         help_texts = {
             "venue": "A neutral place partners can reach. Give a venue, an online link, or both.",
-            "online_link": "Only members see this link.",
         }
         widgets = {"purpose": forms.Textarea(attrs={"rows": 4})}
 
