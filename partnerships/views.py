@@ -447,6 +447,9 @@ def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = Non
     """Stands in for Django admin's own login form, which would take a password without
     allauth's rate limits or two-step check. Everyone signs in through allauth; staff are
     then sent on, and anyone else is told plainly that admin is not for them.
+
+    Unlike allauth's ``secure_admin_login``, it never hands a signed-in person to admin's
+    form, which would let them switch to another (staff) account with a password alone.
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
