@@ -294,7 +294,8 @@ def test_only_a_facilitator_can_invite_to_a_forum(world: World, persona: str) ->
 
 @pytest.fixture
 def participant(world: World) -> ForumMembership:
-    return factories.ForumMembershipFactory(forum=world.forum, user=world.member_a)
+    factories.ForumMembershipFactory(forum=world.forum, user=world.member_a)
+    return ForumMembership.objects.get(forum=world.forum, user=world.member_a)
 
 
 def test_leaving_asks_for_confirmation_first(world: World, participant: ForumMembership) -> None:
