@@ -67,6 +67,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Specialism)
 class SpecialismAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    list_filter = [("commissioners__places", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -105,14 +107,21 @@ class ForumMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ForumJoinRequest)
 class ForumJoinRequestAdmin(admin.ModelAdmin):
-    list_display = ["user", "forum", "status", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["user__email", "forum__name"]
+    list_display = ["user", "forum", "status", "created_at", "decided_by"]
+    list_filter = ["status", "forum__place"]
+    search_fields = ["user__email", "user__full_name", "forum__name"]
+    autocomplete_fields = ["user", "forum"]
+    raw_id_fields = ["decided_by"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "forum", "created_at", "accepted_at"]
-    list_filter = ["accepted_at"]
-    search_fields = ["email"]
+    list_display = ["email", "organisation", "forum", "created_at", "sent_at", "accepted_at"]
+    list_filter = [
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("accepted_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["email", "organisation__name", "forum__name"]
+    autocomplete_fields = ["organisation", "forum", "invited_by"]
     exclude = ["token"]

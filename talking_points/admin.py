@@ -21,6 +21,7 @@ class SessionAdmin(admin.ModelAdmin):
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin):
     list_display = ["text", "session", "created_at"]
+    list_filter = ["session__forum__place"]
     search_fields = ["text"]
 
 
