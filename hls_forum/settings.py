@@ -20,7 +20,9 @@ VAR_DIR = Path(os.environ.get("HLS_VAR_DIR", BASE_DIR / "var"))
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # Empty means unset, as for the other helpers: docker-compose passes unset optional
+    # variables as empty strings.
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
