@@ -23,8 +23,13 @@ PRODUCTION_ENV = {
 }
 
 
+# Set by the test run itself (the browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for
+# Playwright), never in production.
+TEST_ONLY = {"HLS_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "REQUIRE_SERVICES"}
+
+
 def production_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"HLS_TESTING", "DEBUG"}}
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
     return {**env, **PRODUCTION_ENV, **overrides}
 
 
