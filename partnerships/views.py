@@ -316,8 +316,8 @@ def forum_join(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"You have asked to join {forum}. We will let you know when the "
-                "facilitator replies.",
+                f"You have asked to join {forum}. Its facilitator will reply; when they "
+                "accept, the forum appears on your home page.",
             )
             return redirect(forum.get_absolute_url())
     return render(
