@@ -26,6 +26,7 @@ from .models import (
     SummaryVisibility,
     TalkingPoint,
 )
+from .report import ensure_report_talking_points
 from .services import attendance_add
 
 DEMO = "@demo.hls-forum.localhost"
@@ -65,6 +66,7 @@ def load() -> None:
     forum = Forum.objects.filter(slug="plymouth-alliance-forum").select_related("place").first()
     if forum is None or Session.objects.filter(forum=forum).exists():
         return
+    ensure_report_talking_points()
     facilitator = _user("facilitator")
     points = {p.number: p for p in TalkingPoint.objects.filter(forum__isnull=True)}
     now = timezone.now()

@@ -400,9 +400,12 @@ def contribution_add(
         attendance = Attendance.objects.filter(session_id=locked.pk, user=user).first()
         if attendance is None:
             raise SessionError("Join the session before you contribute.")
+        # Whole minutes only, for every contribution: a precise time could be matched
+        # against someone's activity elsewhere. Order within an item comes from the id.
+        minute = timezone.now().replace(second=0, microsecond=0)
         if anonymous:
             contribution = Contribution.objects.create(
-                session=locked, agenda_item=item, text=text, is_anonymous=True
+                session=locked, agenda_item=item, text=text, is_anonymous=True, created_at=minute
             )
         else:
             contribution = Contribution.objects.create(
@@ -414,6 +417,7 @@ def contribution_add(
                 organisation_id=attendance.organisation_id,
                 organisation_name=attendance.organisation_name,
                 sector=attendance.sector,
+                created_at=minute,
             )
         _bump(locked.pk)
     return contribution

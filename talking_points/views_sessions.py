@@ -65,6 +65,11 @@ def _facilitator_or_403(request: HttpRequest, forum: Forum) -> ForumMembership:
     return membership
 
 
+def _posted(request: HttpRequest) -> Any:
+    """Bind a form on POST even when nothing was sent, so an empty post shows its errors."""
+    return request.POST if request.method == "POST" else None
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
@@ -95,7 +100,7 @@ def _error(request: HttpRequest, session: Session, message: str, status: int = 4
 def forum_talking_points(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     forum = forum_permissions.get_forum_or_404(slug)
     membership = _forum_member_or_403(request, forum)
-    form = forms.TalkingPointForm(request.POST or None)
+    form = forms.TalkingPointForm(_posted(request))
     status = 200
     if request.method == "POST":
         _facilitator_or_403(request, forum)
@@ -208,7 +213,7 @@ def session_plan(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "venue": forum.venue,
             "online_link": forum.online_link,
         }
-        form = forms.SessionPlanForm(request.POST or None, initial=initial, forum=forum)
+        form = forms.SessionPlanForm(_posted(request), initial=initial, forum=forum)
         if request.method == "POST" and form.is_valid():
             chosen = set(p.pk for p in form.cleaned_data["talking_points"])
             # Keep the suggested order (least recently discussed first).
@@ -242,7 +247,7 @@ def session_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not session.is_planned:
         return _error(request, session, "Only a planned session can be changed.")
     with timezone.override(session.forum.place.tz):
-        form = forms.SessionForm(request.POST or None, instance=session)
+        form = forms.SessionForm(_posted(request), instance=session)
         if request.method == "POST" and form.is_valid():
             services.session_update(
                 session=session,
@@ -497,7 +502,7 @@ def session_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not session.is_planned:
         return _back_to(session)
     form = forms.OpenSessionForm(
-        request.POST or None, forum=session.forum, initial={"present": [request.user.pk]}
+        _posted(request), forum=session.forum, initial={"present": [request.user.pk]}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -654,7 +659,7 @@ def contribution_hide(request: AuthenticatedRequest, pk: int, contribution_pk: i
         pk=contribution_pk,
         session=session,
     )
-    form = forms.HideContributionForm(request.POST or None)
+    form = forms.HideContributionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.contribution_hide(

@@ -164,7 +164,11 @@ class LearningEntryFactory(factory.django.DjangoModelFactory):
 
 
 def report_point(number: str) -> TalkingPoint:
-    """One of the report's talking points (shipped by a data migration)."""
+    """One of the report's talking points (shipped by a data migration, restored here if a
+    transactional test flushed the database)."""
+    from talking_points.report import ensure_report_talking_points
+
+    ensure_report_talking_points()
     return TalkingPoint.objects.get(forum__isnull=True, number=number)
 
 
