@@ -96,7 +96,7 @@ def test_the_database_refuses_an_anonymous_row_with_an_author(
 
 
 def test_no_log_line_names_the_author(anonymous: Any, caplog: pytest.LogCaptureFixture) -> None:
-    sw, contribution, _before, _after = anonymous
+    sw, _contribution, _before, _after = anonymous
     lines = "\n".join(f"{r.name} {r.getMessage()} {r.__dict__}" for r in caplog.records)
 
     for name in identifiers(sw):

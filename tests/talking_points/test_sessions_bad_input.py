@@ -346,6 +346,8 @@ def test_contribution_racing_the_close_is_either_stored_before_it_or_refused(
     stored = Contribution.objects.filter(session=sw.session)
     assert outcomes["close"] == "closed"
     if outcomes["add"] == "stored":
-        assert stored.get().created_at <= Session.objects.get(pk=sw.session.pk).closed_at
+        closed_at = Session.objects.get(pk=sw.session.pk).closed_at
+        assert closed_at is not None
+        assert stored.get().created_at <= closed_at
     else:
         assert stored.count() == 0
