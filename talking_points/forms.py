@@ -33,6 +33,16 @@ def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return field
 
 
+class PrefixedIdsForm(forms.Form):
+    """Several forms share the live page: give each its own element ids."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 def time_box_field(initial: int = 20) -> forms.IntegerField:
     return forms.IntegerField(
         label="Time box (minutes)",
@@ -131,7 +141,8 @@ class SessionPlanForm(SessionForm):
         _choices(self, "talking_points").queryset = TalkingPoint.objects.suggested_for_forum(forum)
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(PrefixedIdsForm):
+    id_prefix = "agenda"
     talking_point = TalkingPointChoiceField(
         queryset=TalkingPoint.objects.none(),
         label="Talking point",
@@ -169,7 +180,8 @@ class OpenSessionForm(forms.Form):
         ).order_by("full_name", "email")
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(PrefixedIdsForm):
+    id_prefix = "contribution"
     agenda_item = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(
         label="Your contribution",
@@ -203,7 +215,8 @@ class HideContributionForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PrefixedIdsForm):
+    id_prefix = "decision"
     text = forms.CharField(
         label="What was decided",
         max_length=4000,
@@ -248,7 +261,8 @@ def learning_entry_choices(user: User, session: Session) -> QuerySet[LearningEnt
     return LearningEntry.objects.filter(pk__in=recent).order_by("-created_at", "-pk")
 
 
-class ActionForm(forms.Form):
+class ActionForm(PrefixedIdsForm):
+    id_prefix = "action"
     text = forms.CharField(
         label="What will be done",
         max_length=2000,
