@@ -416,6 +416,7 @@ def _detail(
                 "membership": membership,
                 "is_facilitator": is_facilitator,
                 "agenda": agenda,
+                "total_minutes": sum(item.time_box_minutes for item in agenda),
             }
             if is_facilitator:
                 context["agenda_form"] = forms_override.get("agenda_form") or forms.AgendaItemForm(
