@@ -18,7 +18,14 @@ from partnerships.models import (
     Specialism,
     User,
 )
-from talking_points.models import Decision, LearningEntry, Session
+from talking_points.models import (
+    Action,
+    AgendaItem,
+    Decision,
+    LearningEntry,
+    Session,
+    TalkingPoint,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -151,3 +158,34 @@ class LearningEntryFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"What we learned, number {n}")
     body = "We tried something and it worked."
     visibility = "organisation"
+
+
+# --- Forum sessions -----------------------------------------------------------------
+
+
+def report_point(number: str) -> TalkingPoint:
+    """One of the report's talking points (shipped by a data migration, restored here if a
+    transactional test flushed the database)."""
+    from talking_points.report import ensure_report_talking_points
+
+    ensure_report_talking_points()
+    return TalkingPoint.objects.get(forum__isnull=True, number=number)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    session = factory.SubFactory(SessionFactory)
+    talking_point = factory.LazyFunction(lambda: report_point("1"))
+    position = factory.Sequence(lambda n: n + 1)
+    time_box_minutes = 20
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    session = factory.SubFactory(SessionFactory)
+    text = "Write to the board."
+    owner_name = "Someone"
