@@ -1,9 +1,11 @@
 from django.urls import path
 
 from . import views
+from .urls_learning import urlpatterns as learning_urlpatterns
 
 app_name = "talking_points"
 
 urlpatterns = [
     path("talking-points/", views.talking_point_list, name="talking_point_list"),
+    *learning_urlpatterns,
 ]
