@@ -684,7 +684,8 @@ def test_place_page_and_dashboard_link_to_the_learning_log(world: World) -> None
 def _grow(world: World, n: int) -> None:
     tag = factories.TagFactory(name="grow", slug="grow")
     for i in range(n):
-        e = entry_for(world, title=f"Grown {i}", visibility="public", kind="breakthrough")
+        kind = "breakthrough" if i % 2 else "disappointment"
+        e = entry_for(world, title=f"Grown {i}", visibility="public", kind=kind)
         e.tags.add(tag, factories.TagFactory())
         factories.ReviewFactory(entry=e, author=world.commissioner)
 
@@ -693,10 +694,10 @@ def _grow(world: World, n: int) -> None:
     ("name", "persona", "expected"),
     [
         ("learning_log", "anonymous", 6),
-        ("learning_log", "commissioner", 9),
-        ("learning_compare", "commissioner", 8),
-        ("learning_print", "member_b", 8),
-        ("review_queue", "commissioner", 6),
+        ("learning_log", "commissioner", 8),
+        ("learning_compare", "commissioner", 6),
+        ("learning_print", "member_b", 5),
+        ("review_queue", "commissioner", 5),
     ],
 )
 def test_list_pages_use_a_fixed_number_of_queries(
@@ -740,11 +741,11 @@ def test_entry_detail_uses_a_fixed_number_of_queries(
 
     grow()
     client.get(entry.get_absolute_url())
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         client.get(entry.get_absolute_url())
     for _ in range(4):
         grow()
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get(entry.get_absolute_url())
     assert response.status_code == 200
 
@@ -754,8 +755,8 @@ def test_csv_export_uses_a_fixed_number_of_queries(
 ) -> None:
     url = reverse("talking_points:learning_export_csv", args=[world.place.slug])
     _grow(world, 3)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         b"".join(Client().get(url).streaming_content)
     _grow(world, 20)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         b"".join(Client().get(url).streaming_content)
