@@ -128,7 +128,11 @@ class LearningEntryForm(forms.ModelForm):
             "review_date",
             "visibility",
         ]
-        labels = {"body": "What you want to say", "kind": "What kind of learning is this?"}
+        labels = {
+            "body": "What you want to say",
+            "kind": "What kind of learning is this?",
+            "visibility": "Who can see this entry?",
+        }
         help_texts = {
             "body": "Simple formatting with Markdown: **bold**, *italic*, lists and links. "
             "For an experiment, anything the four questions do not cover.",
