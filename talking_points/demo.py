@@ -205,8 +205,7 @@ ENTRIES: list[dict[str, Any]] = [
         "author": None,
         "kind": "breakthrough",
         "title": "One shared referral system",
-        "body": "Five organisations now use one referral record, so people tell their story "
-        "once.",
+        "body": "Five organisations now use one referral record, so people tell their story once.",
         "visibility": "place",
         "tags": ["referrals"],
         "days": 18,
@@ -244,8 +243,7 @@ ENTRIES: list[dict[str, Any]] = [
         "author": None,
         "kind": "disappointment",
         "title": "The winter bus route was cut",
-        "body": "Two villages can no longer reach the hub. We are still working out what to "
-        "do.",
+        "body": "Two villages can no longer reach the hub. We are still working out what to do.",
         "visibility": "commissioners",
         "tags": ["transport"],
         "days": 9,
@@ -270,8 +268,7 @@ REVIEWS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
         "Evening drop-in run by peer mentors",
         SAM,
         "question",
-        "Thank you for sharing this early. What would help the mentors most – paid debrief "
-        "time?",
+        "Thank you for sharing this early. What would help the mentors most – paid debrief time?",
         [(WORKER, "Yes – an hour a week with a counsellor would make the difference.")],
     ),
     (

@@ -14,11 +14,13 @@ from django.utils.text import slugify
 from partnerships.models import Organisation, Place
 
 from .models import (
-    ExperimentStatus,
+    ConsentMethod,
+    Decision,
     LearningEntry,
     LearningKind,
     LinkRelation,
     ReviewKind,
+    Session,
     StoryConsent,
     Tag,
     Visibility,
@@ -77,10 +79,14 @@ class StoryConsentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = list(self.fields["method"].choices)[1:]
-        self.fields["widest_visibility"].choices = list(
-            self.fields["widest_visibility"].choices
-        )[1:]
+        # Radios need no blank "---------" choice.
+        for name, choices in (
+            ("method", ConsentMethod.choices),
+            ("widest_visibility", Visibility.choices),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
 
     def clean_given_by(self) -> str:
         value: str = self.cleaned_data["given_by"]
@@ -391,10 +397,16 @@ class LinkForm(forms.Form):
         empty_label="(none)",
     )
     session = forms.ModelChoiceField(
-        label="A forum session", required=False, queryset=None, empty_label="(none)"
+        label="A forum session",
+        required=False,
+        queryset=Session.objects.none(),
+        empty_label="(none)",
     )
     decision = forms.ModelChoiceField(
-        label="A decision", required=False, queryset=None, empty_label="(none)"
+        label="A decision",
+        required=False,
+        queryset=Decision.objects.none(),
+        empty_label="(none)",
     )
 
     def __init__(

@@ -110,9 +110,7 @@ def entry_create(
             _check_consent_allows(entry, visibility)
             entry.visibility = visibility
             entry.save(update_fields=["visibility"])
-            _record_visibility(
-                entry=entry, by=author, old=Visibility.ORGANISATION, new=visibility
-            )
+            _record_visibility(entry=entry, by=author, old=Visibility.ORGANISATION, new=visibility)
     return entry
 
 
@@ -300,7 +298,7 @@ def review_recipients(review: Review) -> list[User]:
     candidates = (
         User.objects.filter(is_active=True)
         .filter(Q(memberships__organisation_id=entry.organisation_id) | Q(pk__in=thread_authors))
-        .exclude(pk=review.author_id)
+        .exclude(Q(pk=review.author_id))
         .distinct()
         .order_by("pk")
     )
@@ -354,4 +352,3 @@ def review_notify(*, review_id: int) -> int:
             Review.objects.filter(pk=review_id).update(notified_at=None)
         raise
     return sent
-

@@ -25,9 +25,7 @@ urlpatterns = [
     path("learning/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
     path("learning/<int:pk>/share/", views.entry_share, name="entry_share"),
     path("learning/<int:pk>/consent/", views.consent_record, name="consent_record"),
-    path(
-        "learning/<int:pk>/consent/withdraw/", views.consent_withdraw, name="consent_withdraw"
-    ),
+    path("learning/<int:pk>/consent/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("learning/<int:pk>/connect/", views.entry_link_add, name="entry_link_add"),
     path(
         "learning/connections/<int:pk>/remove/",

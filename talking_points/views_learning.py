@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hls_forum.types import AuthenticatedRequest
-from partnerships.models import Place
+from partnerships.models import Place, User
 from partnerships.permissions import partnership_places
 
 from . import permissions, services
@@ -68,6 +69,11 @@ def _query_string(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> st
     return urlencode([(k, v) for k, v in request.GET.items() if k not in drop and v])
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    """django-htmx's middleware sets ``request.htmx``; a boosted link counts too."""
+    return bool(getattr(request, "htmx", False))
+
+
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -77,9 +83,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _filtered_entries(
-    request: HttpRequest, place: Place
-) -> tuple[LearningFilterForm, Any, bool]:
+def _filtered_entries(request: HttpRequest, place: Place) -> tuple[LearningFilterForm, Any, bool]:
     """The place's entries the reader may see, narrowed by the filters in the URL.
 
     Returns the form, the queryset and whether the filters were valid (when not, the list is
@@ -130,7 +134,7 @@ def learning_log(request: HttpRequest, slug: str) -> HttpResponse:
         "query_string": _query_string(request),
         "can_write": permissions.writable_organisations(request.user, place).exists(),
     }
-    template = f"{LOG_TEMPLATE}#results" if request.htmx else LOG_TEMPLATE
+    template = f"{LOG_TEMPLATE}#results" if _is_htmx(request) else LOG_TEMPLATE
     return render(request, template, context)
 
 
@@ -150,7 +154,8 @@ def learning_compare(request: HttpRequest, slug: str) -> HttpResponse:
         "breakthroughs": list(breakthroughs[:COMPARE_LIMIT]),
         "disappointments": list(disappointments[:COMPARE_LIMIT]),
         "limit": COMPARE_LIMIT,
-        "breakthroughs_query": urlencode([("kind", "breakthrough")]) + (f"&{filters}" if filters else ""),
+        "breakthroughs_query": urlencode([("kind", "breakthrough")])
+        + (f"&{filters}" if filters else ""),
         "disappointments_query": urlencode([("kind", "disappointment")])
         + (f"&{filters}" if filters else ""),
     }
@@ -171,7 +176,7 @@ class _Echo:
 
 
 @require_GET
-def learning_export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def learning_export_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     """Every entry of the place the reader may see (with the log's filters), as CSV."""
     place = get_object_or_404(Place, slug=slug)
     form, entries, valid = _filtered_entries(request, place)
@@ -252,7 +257,7 @@ class PublicLearningFeed(Feed):
 
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, slug: str) -> Place:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, slug: str) -> Place:
         return get_object_or_404(Place, slug=slug)
 
     def title(self, obj: Place) -> str:
@@ -316,9 +321,7 @@ def learning_search(request: HttpRequest) -> HttpResponse:
         entries = LearningEntry.objects.visible_to(request.user).search(words)
         if form.cleaned_data["place"]:
             entries = entries.filter(place=form.cleaned_data["place"])
-        page = Paginator(entries.for_lists(), settings.PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(entries.for_lists(), settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "words": words,
@@ -327,7 +330,7 @@ def learning_search(request: HttpRequest) -> HttpResponse:
         "full_text": _uses_postgres(),
     }
     template = "talking_points/learning/search.html"
-    return render(request, f"{template}#results" if request.htmx else template, context)
+    return render(request, f"{template}#results" if _is_htmx(request) else template, context)
 
 
 def _uses_postgres() -> bool:
@@ -348,9 +351,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible = LearningEntry.objects.visible_to(user)
     links_out = (
         entry.links.filter(Q(other_entry__isnull=True) | Q(other_entry__in=visible))
-        .select_related(
-            "session__forum", "decision__session__forum", "other_entry__organisation"
-        )
+        .select_related("session__forum", "decision__session__forum", "other_entry__organisation")
         .order_by("created_at", "pk")
     )
     links_in = (
@@ -373,7 +374,8 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entry": entry,
         "can_edit": can_edit,
         "can_review": can_review,
-        "is_read": can_review and ReviewRead.objects.filter(entry=entry, user=user).exists(),
+        "is_read": can_review
+        and ReviewRead.objects.filter(entry=entry, user=cast(User, user)).exists(),
         "tags": list(entry.tags.all()),
         "changes": entry.visibility_changes.select_related("changed_by"),
         "consent": consent,
@@ -493,7 +495,9 @@ def entry_share(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             label = Visibility(form.cleaned_data["visibility"]).label
             messages.success(request, f"Who can see this entry: {label}.")
             return redirect(entry)
-    return render(request, "talking_points/learning/entry_share.html", {"entry": entry, "form": form})
+    return render(
+        request, "talking_points/learning/entry_share.html", {"entry": entry, "form": form}
+    )
 
 
 @login_required
@@ -610,7 +614,7 @@ def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     show_all = request.GET.get("show") == "all"
     entries = LearningEntry.objects.review_queue_for(request.user).for_lists()
     if not show_all:
-        entries = entries.filter(is_read=False)
+        entries = entries.exclude(reads__user=request.user)
     page = Paginator(entries, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
@@ -649,7 +653,9 @@ def review_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request, f"Your response is saved. {entry.organisation.name} will be emailed."
         )
         return redirect(f"{entry.get_absolute_url()}#responses")
-    return render(request, "talking_points/learning/review_form.html", {"entry": entry, "form": form})
+    return render(
+        request, "talking_points/learning/review_form.html", {"entry": entry, "form": form}
+    )
 
 
 @login_required

@@ -7,174 +7,452 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0001_initial'),
-        ('talking_points', '0002_report_talking_points'),
+        ("partnerships", "0001_initial"),
+        ("talking_points", "0002_report_talking_points"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='VisibilityChange',
+            name="VisibilityChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('from_visibility', models.CharField(choices=[('organisation', 'Our organisation only'), ('commissioners', 'Our organisation and the commissioners for this place'), ('place', "Everyone in this place's partnership"), ('public', 'Anyone, including the public')], max_length=20)),
-                ('to_visibility', models.CharField(choices=[('organisation', 'Our organisation only'), ('commissioners', 'Our organisation and the commissioners for this place'), ('place', "Everyone in this place's partnership"), ('public', 'Anyone, including the public')], max_length=20)),
-                ('reason', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "from_visibility",
+                    models.CharField(
+                        choices=[
+                            ("organisation", "Our organisation only"),
+                            (
+                                "commissioners",
+                                "Our organisation and the commissioners for this place",
+                            ),
+                            ("place", "Everyone in this place's partnership"),
+                            ("public", "Anyone, including the public"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_visibility",
+                    models.CharField(
+                        choices=[
+                            ("organisation", "Our organisation only"),
+                            (
+                                "commissioners",
+                                "Our organisation and the commissioners for this place",
+                            ),
+                            ("place", "Everyone in this place's partnership"),
+                            ("public", "Anyone, including the public"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'ordering': ['-changed_at', '-pk'],
+                "ordering": ["-changed_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='learningentry',
-            name='experiment_status',
-            field=models.CharField(blank=True, choices=[('planned', 'Planned'), ('running', 'Running'), ('finished', 'Finished')], max_length=10, verbose_name='how far it has got'),
+            model_name="learningentry",
+            name="experiment_status",
+            field=models.CharField(
+                blank=True,
+                choices=[("planned", "Planned"), ("running", "Running"), ("finished", "Finished")],
+                max_length=10,
+                verbose_name="how far it has got",
+            ),
         ),
         migrations.AddField(
-            model_name='learningentry',
-            name='happened',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='what happened'),
+            model_name="learningentry",
+            name="happened",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="what happened"),
         ),
         migrations.AddField(
-            model_name='learningentry',
-            name='learned',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='what we learned'),
+            model_name="learningentry",
+            name="learned",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="what we learned"),
         ),
         migrations.AddField(
-            model_name='learningentry',
-            name='next_steps',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='what next'),
+            model_name="learningentry",
+            name="next_steps",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="what next"),
         ),
         migrations.AddField(
-            model_name='learningentry',
-            name='review_date',
-            field=models.DateField(blank=True, null=True, verbose_name='when we will look at it again'),
+            model_name="learningentry",
+            name="review_date",
+            field=models.DateField(
+                blank=True, null=True, verbose_name="when we will look at it again"
+            ),
         ),
         migrations.AddField(
-            model_name='learningentry',
-            name='tried',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='what we tried'),
+            model_name="learningentry",
+            name="tried",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="what we tried"),
         ),
         migrations.CreateModel(
-            name='LearningLink',
+            name="LearningLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('came_from', 'came from'), ('led_to', 'led to'), ('relates_to', 'relates to')], default='relates_to', max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='learning_links', to='talking_points.decision')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='talking_points.learningentry')),
-                ('other_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='linked_from', to='talking_points.learningentry')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='learning_links', to='talking_points.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("came_from", "came from"),
+                            ("led_to", "led to"),
+                            ("relates_to", "relates to"),
+                        ],
+                        default="relates_to",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="learning_links",
+                        to="talking_points.decision",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="talking_points.learningentry",
+                    ),
+                ),
+                (
+                    "other_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linked_from",
+                        to="talking_points.learningentry",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="learning_links",
+                        to="talking_points.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('acknowledge', 'Acknowledge'), ('question', 'Ask a question'), ('support', 'Offer support – walking alongside you'), ('reply', 'Reply')], max_length=20)),
-                ('text', models.TextField(blank=True, max_length=4000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('notified_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='talking_points.learningentry')),
-                ('in_reply_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='talking_points.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acknowledge", "Acknowledge"),
+                            ("question", "Ask a question"),
+                            ("support", "Offer support – walking alongside you"),
+                            ("reply", "Reply"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField(blank=True, max_length=4000)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="talking_points.learningentry",
+                    ),
+                ),
+                (
+                    "in_reply_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="talking_points.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewRead',
+            name="ReviewRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('read_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='talking_points.learningentry')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='learning_reads', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("read_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reads",
+                        to="talking_points.learningentry",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="learning_reads",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StoryConsent',
+            name="StoryConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_by', models.CharField(max_length=120, verbose_name='name or pseudonym of the person')),
-                ('method', models.CharField(choices=[('verbal', 'Verbal'), ('written', 'Written')], max_length=10, verbose_name='how consent was given')),
-                ('given_on', models.DateField(verbose_name='when consent was given')),
-                ('obtained_by', models.CharField(max_length=150, verbose_name='who obtained it')),
-                ('widest_visibility', models.CharField(choices=[('organisation', 'Our organisation only'), ('commissioners', 'Our organisation and the commissioners for this place'), ('place', "Everyone in this place's partnership"), ('public', 'Anyone, including the public')], max_length=20, verbose_name='the widest sharing they agreed to')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='consent', to='talking_points.learningentry')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.CharField(
+                        max_length=120, verbose_name="name or pseudonym of the person"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("verbal", "Verbal"), ("written", "Written")],
+                        max_length=10,
+                        verbose_name="how consent was given",
+                    ),
+                ),
+                ("given_on", models.DateField(verbose_name="when consent was given")),
+                ("obtained_by", models.CharField(max_length=150, verbose_name="who obtained it")),
+                (
+                    "widest_visibility",
+                    models.CharField(
+                        choices=[
+                            ("organisation", "Our organisation only"),
+                            (
+                                "commissioners",
+                                "Our organisation and the commissioners for this place",
+                            ),
+                            ("place", "Everyone in this place's partnership"),
+                            ("public", "Anyone, including the public"),
+                        ],
+                        max_length=20,
+                        verbose_name="the widest sharing they agreed to",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consent",
+                        to="talking_points.learningentry",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='learningentry',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='entries', to='talking_points.tag'),
+            model_name="learningentry",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="entries", to="talking_points.tag"
+            ),
         ),
         migrations.AddIndex(
-            model_name='learningentry',
-            index=models.Index(fields=['place', 'kind', '-created_at'], name='talking_poi_place_i_01351e_idx'),
+            model_name="learningentry",
+            index=models.Index(
+                fields=["place", "kind", "-created_at"], name="talking_poi_place_i_01351e_idx"
+            ),
         ),
         migrations.AddField(
-            model_name='visibilitychange',
-            name='changed_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="visibilitychange",
+            name="changed_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='visibilitychange',
-            name='entry',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visibility_changes', to='talking_points.learningentry'),
+            model_name="visibilitychange",
+            name="entry",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="visibility_changes",
+                to="talking_points.learningentry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='learninglink',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision__isnull', True), ('other_entry__isnull', True), ('session__isnull', False)), models.Q(('decision__isnull', False), ('other_entry__isnull', True), ('session__isnull', True)), models.Q(('decision__isnull', True), ('other_entry__isnull', False), ('session__isnull', True)), _connector='OR'), name='learning_link_has_one_target'),
+            model_name="learninglink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("decision__isnull", True),
+                        ("other_entry__isnull", True),
+                        ("session__isnull", False),
+                    ),
+                    models.Q(
+                        ("decision__isnull", False),
+                        ("other_entry__isnull", True),
+                        ("session__isnull", True),
+                    ),
+                    models.Q(
+                        ("decision__isnull", True),
+                        ("other_entry__isnull", False),
+                        ("session__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="learning_link_has_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='learninglink',
-            constraint=models.CheckConstraint(condition=models.Q(('other_entry', models.F('entry')), _negated=True), name='learning_link_not_to_itself'),
+            model_name="learninglink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("other_entry", models.F("entry")), _negated=True),
+                name="learning_link_not_to_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='learninglink',
-            constraint=models.UniqueConstraint(condition=models.Q(('session__isnull', False)), fields=('entry', 'session'), name='one_link_per_entry_session'),
+            model_name="learninglink",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("session__isnull", False)),
+                fields=("entry", "session"),
+                name="one_link_per_entry_session",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='learninglink',
-            constraint=models.UniqueConstraint(condition=models.Q(('decision__isnull', False)), fields=('entry', 'decision'), name='one_link_per_entry_decision'),
+            model_name="learninglink",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("decision__isnull", False)),
+                fields=("entry", "decision"),
+                name="one_link_per_entry_decision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='learninglink',
-            constraint=models.UniqueConstraint(condition=models.Q(('other_entry__isnull', False)), fields=('entry', 'other_entry'), name='one_link_per_entry_pair'),
+            model_name="learninglink",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("other_entry__isnull", False)),
+                fields=("entry", "other_entry"),
+                name="one_link_per_entry_pair",
+            ),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['entry', 'created_at'], name='talking_poi_entry_i_8a45b4_idx'),
+            model_name="review",
+            index=models.Index(
+                fields=["entry", "created_at"], name="talking_poi_entry_i_8a45b4_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'reply'), ('in_reply_to__isnull', False)), models.Q(models.Q(('kind', 'reply'), _negated=True), ('in_reply_to__isnull', True)), _connector='OR'), name='review_reply_has_a_thread'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "reply"), ("in_reply_to__isnull", False)),
+                    models.Q(
+                        models.Q(("kind", "reply"), _negated=True), ("in_reply_to__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="review_reply_has_a_thread",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewread',
-            constraint=models.UniqueConstraint(fields=('entry', 'user'), name='one_read_per_entry_user'),
+            model_name="reviewread",
+            constraint=models.UniqueConstraint(
+                fields=("entry", "user"), name="one_read_per_entry_user"
+            ),
         ),
     ]

@@ -45,7 +45,7 @@ def learning_dashboard(context: template.Context) -> dict[str, Any]:
     user = context["request"].user
     is_commissioner = CommissionerProfile.objects.filter(user=user).exists()
     unread = (
-        LearningEntry.objects.review_queue_for(user).filter(is_read=False).count()
+        LearningEntry.objects.review_queue_for(user).exclude(reads__user=user).count()
         if is_commissioner
         else 0
     )

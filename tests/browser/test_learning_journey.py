@@ -127,7 +127,9 @@ def test_log_filters_update_the_list_in_place_and_the_address(
     page.locator("#learning-results").get_by_text("Shared caseload with the hostel").wait_for()
 
 
-def test_log_filters_work_without_javascript(chromium_browser: Any, live_server: Any, demo_data: None) -> None:
+def test_log_filters_work_without_javascript(
+    chromium_browser: Any, live_server: Any, demo_data: None
+) -> None:
     context = chromium_browser.new_context(base_url=live_server.url, java_script_enabled=False)
     try:
         page = context.new_page()

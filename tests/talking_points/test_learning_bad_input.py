@@ -71,13 +71,21 @@ def test_valid_entry_is_stored_as_a_control(world: World) -> None:
         ({"kind": "gossip"}, "Select a valid choice"),
         ({"visibility": "everyone"}, "Select a valid choice"),
         (
-            {"kind": "experiment", "tried": "x", "experiment_status": "running",
-             "review_date": "2026-02-30"},
+            {
+                "kind": "experiment",
+                "tried": "x",
+                "experiment_status": "running",
+                "review_date": "2026-02-30",
+            },
             "Enter a valid date.",
         ),
         (
-            {"kind": "experiment", "tried": "x", "experiment_status": "running",
-             "review_date": "2999-01-01"},
+            {
+                "kind": "experiment",
+                "tried": "x",
+                "experiment_status": "running",
+                "review_date": "2999-01-01",
+            },
             "Choose a review date within the next ten years.",
         ),
         ({"kind": "experiment", "tried": ""}, "Say what you tried."),

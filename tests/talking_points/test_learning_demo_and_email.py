@@ -20,7 +20,7 @@ from talking_points.models import (
     Visibility,
 )
 from tests import factories
-from tests.conftest import World, client_for
+from tests.conftest import client_for
 from tests.services import wait_until
 
 
@@ -32,9 +32,7 @@ def test_demo_has_every_kind_and_visibility_with_reviews_and_loads_idempotently(
     db: None,
 ) -> None:
     load_demo()
-    counts = [
-        m.objects.count() for m in (LearningEntry, Review, StoryConsent, LearningLink)
-    ]
+    counts = [m.objects.count() for m in (LearningEntry, Review, StoryConsent, LearningLink)]
 
     load_demo()
 

@@ -1,4 +1,4 @@
-"""The trust model, proven: every persona × every visibility × every way to read.
+"""The trust model, proven: every persona x every visibility x every way to read.
 
 What a person may not see is a 404 or absent, and its title appears nowhere in the
 response (or email) they get.
@@ -6,10 +6,9 @@ response (or email) they get.
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -112,7 +111,7 @@ def _linked(client: Client, world: World, entry: LearningEntry) -> tuple[int, st
 
 
 def _linked_from_entry(client: Client, world: World, entry: LearningEntry) -> tuple[int, str]:
-    """A public entry that the private one links to shows links "both ways" – but only
+    """A public entry that the private one links to shows links "both ways" - but only
     links from entries the reader may see."""
     public = factories.LearningEntryFactory(
         place=world.place, organisation=world.org_b, visibility="public", title="Open harbour"
@@ -149,7 +148,7 @@ READS = [
 
 @pytest.fixture
 def entry_at(world: World) -> Callable[[str], LearningEntry]:
-    def make(visibility: str) -> LearningEntry:
+    def make(visibility: str) -> Any:
         return factories.LearningEntryFactory(
             place=world.place,
             organisation=world.org_a,
@@ -198,7 +197,11 @@ def test_notification_email_goes_only_to_people_who_may_see_the_entry(
     user = world.user(persona)
     if user is not None:
         Review.objects.create(
-            entry=entry, in_reply_to=root, author=user, kind="reply", text="Me too",
+            entry=entry,
+            in_reply_to=root,
+            author=user,
+            kind="reply",
+            text="Me too",
             notified_at=timezone.now(),
         )
     LearningEntry.objects.filter(pk=entry.pk).update(visibility=visibility)
@@ -211,7 +214,7 @@ def test_notification_email_goes_only_to_people_who_may_see_the_entry(
     services.review_notify(review_id=reply.pk)
 
     received = [m for m in mail.outbox if user is not None and user.email in m.to]
-    text = "".join(m.subject + m.body for m in received)
+    text = "".join(f"{m.subject}{m.body}" for m in received)
     if user is not None and may_see(persona, visibility):
         assert len(received) == 1
         assert TITLE in text
@@ -237,7 +240,7 @@ def test_story_without_active_consent_is_never_shown_outside_its_organisation(
     factories.StoryConsentFactory(entry=entry, withdrawn_at=timezone.now())
     client = client_for(world.user(persona))
 
-    status, body = read.run(client, world, entry)
+    _, body = read.run(client, world, entry)
 
     if persona in SEES["organisation"] and read.expected(persona, "organisation"):
         assert TITLE in body

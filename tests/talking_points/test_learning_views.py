@@ -34,7 +34,7 @@ def log_url(world: World, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def entry_for(world: World, **kwargs: Any) -> LearningEntry:
+def entry_for(world: World, **kwargs: Any) -> Any:
     kwargs.setdefault("place", world.place)
     kwargs.setdefault("organisation", world.org_a)
     return factories.LearningEntryFactory(**kwargs)
@@ -63,9 +63,7 @@ def test_member_writes_an_experiment_and_sees_it(world: World) -> None:
     client = client_for(world.member_a)
     data = {**EXPERIMENT, "organisation": world.org_a.pk}
 
-    response = client.post(
-        reverse("talking_points:entry_create", args=[world.place.slug]), data
-    )
+    response = client.post(reverse("talking_points:entry_create", args=[world.place.slug]), data)
 
     entry = LearningEntry.objects.get()
     assert response.status_code == 302
@@ -110,8 +108,8 @@ def test_markdown_is_rendered_and_sanitised(world: World) -> None:
     entry = entry_for(
         world,
         visibility="public",
-        body="# Heading\n\n[good](https://example.org) [bad](javascript:alert(1)) <b onclick=x>b</b>"
-        " <img src=x>",
+        body="# Heading\n\n[good](https://example.org) [bad](javascript:alert(1)) "
+        "<b onclick=x>b</b> <img src=x>",
     )
     page = Client().get(entry.get_absolute_url()).content.decode()
     assert "<h3>Heading</h3>" in page
@@ -393,9 +391,11 @@ def test_side_by_side_shows_breakthroughs_and_disappointments(world: World) -> N
     entry_for(world, title="Up", kind="breakthrough", visibility="public")
     entry_for(world, title="Down", kind="disappointment", visibility="public")
     entry_for(world, title="Sideways", kind="reflection", visibility="public")
-    body = Client().get(
-        reverse("talking_points:learning_compare", args=[world.place.slug])
-    ).content.decode()
+    body = (
+        Client()
+        .get(reverse("talking_points:learning_compare", args=[world.place.slug]))
+        .content.decode()
+    )
     assert body.index("Breakthroughs") < body.index("Up") < body.index("Disappointments")
     assert body.index("Disappointments") < body.index("Down")
     assert "Sideways" not in body
@@ -437,9 +437,7 @@ def test_empty_search_asks_for_words(client: Client, db: None) -> None:
 
 def test_csv_export_has_the_visible_entries_and_defuses_formulas(world: World) -> None:
     entry_for(world, title="=HYPERLINK(1)", body="Plain *text*", visibility="public")
-    response = Client().get(
-        reverse("talking_points:learning_export_csv", args=[world.place.slug])
-    )
+    response = Client().get(reverse("talking_points:learning_export_csv", args=[world.place.slug]))
     content = b"".join(response.streaming_content).decode()
     rows = list(csv.reader(io.StringIO(content)))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -451,9 +449,11 @@ def test_csv_export_has_the_visible_entries_and_defuses_formulas(world: World) -
 
 def test_print_page_shows_full_text(world: World) -> None:
     entry_for(world, title="Printable", body="The **whole** story.", visibility="public")
-    body = Client().get(
-        reverse("talking_points:learning_print", args=[world.place.slug])
-    ).content.decode()
+    body = (
+        Client()
+        .get(reverse("talking_points:learning_print", args=[world.place.slug]))
+        .content.decode()
+    )
     assert "<strong>whole</strong>" in body
     assert "Printable" in body
 
@@ -462,7 +462,7 @@ def test_atom_feed_is_valid_and_lists_public_entries(world: World) -> None:
     entry_for(world, title="Open learning", body="For *everyone*.", visibility="public")
     response = Client().get(reverse("talking_points:learning_feed", args=[world.place.slug]))
     assert response["Content-Type"].startswith("application/atom+xml")
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(response.content)  # noqa: S314 - our own feed
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
     assert titles == ["Breakthrough: Open learning"]
@@ -552,9 +552,10 @@ def test_commissioner_responds_and_the_organisation_sees_and_replies(
     assert "Paid debriefs." in commissioner.get(entry.get_absolute_url()).content.decode()
     # Other readers of the entry do not see the conversation.
     LearningEntry.objects.filter(pk=entry.pk).update(visibility="place")
-    assert "Paid debriefs." not in client_for(world.member_b).get(
-        entry.get_absolute_url()
-    ).content.decode()
+    assert (
+        "Paid debriefs."
+        not in client_for(world.member_b).get(entry.get_absolute_url()).content.decode()
+    )
 
 
 def test_reply_is_refused_to_people_outside_the_conversation(world: World) -> None:
@@ -636,7 +637,9 @@ def test_link_must_have_exactly_one_target(world: World) -> None:
     url = reverse("talking_points:entry_link_add", args=[entry.pk])
 
     none = client.post(url, {"relation": "came_from"})
-    both = client.post(url, {"relation": "came_from", "other_entry": other.pk, "session": session.pk})
+    both = client.post(
+        url, {"relation": "came_from", "other_entry": other.pk, "session": session.pk}
+    )
 
     assert "Choose one thing to connect" in none.content.decode()
     assert "Choose one thing to connect" in both.content.decode()
@@ -678,7 +681,7 @@ def test_place_page_and_dashboard_link_to_the_learning_log(world: World) -> None
     assert reverse("talking_points:review_queue") in body
 
 
-# --- Query counts ----------------------------------------------------------------------------------
+# --- Query counts ------------------------------------------------------------------------
 
 
 def _grow(world: World, n: int) -> None:
@@ -760,3 +763,67 @@ def test_csv_export_uses_a_fixed_number_of_queries(
     _grow(world, 20)
     with django_assert_num_queries(3):
         b"".join(Client().get(url).streaming_content)
+
+
+# --- Outsiders are refused, everywhere ----------------------------------------------------------
+
+LOGIN_REQUIRED = [
+    ("entry_edit", "get"),
+    ("entry_delete", "post"),
+    ("entry_share", "post"),
+    ("consent_record", "post"),
+    ("consent_withdraw", "post"),
+    ("entry_link_add", "post"),
+    ("entry_mark_read", "post"),
+    ("review_create", "post"),
+]
+
+
+@pytest.mark.parametrize(("name", "method"), LOGIN_REQUIRED)
+def test_anonymous_visitor_is_sent_to_sign_in_and_nothing_changes(
+    world: World, name: str, method: str
+) -> None:
+    entry = entry_for(world, kind="story", visibility="public", body="A story")
+    factories.StoryConsentFactory(entry=entry)
+    url = reverse(f"talking_points:{name}", args=[entry.pk])
+
+    response = getattr(Client(), method)(url, {"visibility": "organisation", "kind": "question"})
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    entry.refresh_from_db()
+    assert entry.visibility == "public"
+    assert StoryConsent.objects.get(entry=entry).withdrawn_at is None
+    assert Review.objects.count() == 0
+
+
+def test_reader_outside_the_organisation_cannot_touch_consent_or_mark_read(world: World) -> None:
+    entry = entry_for(world, kind="story", visibility="place", body="A story")
+    factories.StoryConsentFactory(entry=entry, widest_visibility="place")
+    client = client_for(world.member_b)
+
+    for name in ("consent_record", "consent_withdraw", "entry_mark_read"):
+        response = client.post(reverse(f"talking_points:{name}", args=[entry.pk]))
+        assert response.status_code == 403, name
+    assert StoryConsent.objects.get(entry=entry).withdrawn_at is None
+    assert ReviewRead.objects.count() == 0
+
+
+def test_decision_page_lists_only_linked_learning_the_reader_may_see(world: World) -> None:
+    decision = factories.DecisionFactory(session=factories.SessionFactory(forum=world.forum))
+    private = entry_for(world, title="Private learning", visibility="organisation")
+    shared = entry_for(world, title="Shared learning", visibility="place")
+    for entry in (private, shared):
+        LearningLink.objects.create(entry=entry, decision=decision)
+    url = reverse("talking_points:decision_learning", args=[decision.pk])
+
+    outsider = client_for(world.member_b).get(url).content.decode()
+    colleague = client_for(world.member_a).get(url).content.decode()
+    anonymous = Client().get(url).content.decode()
+
+    assert "Shared learning" in outsider
+    assert "Private learning" not in outsider
+    assert "Private learning" in colleague
+    assert "Shared learning" not in anonymous
+    assert decision.text not in anonymous  # decisions are shown to the place's partnership
+    assert Client().get(reverse("talking_points:decision_learning", args=[999])).status_code == 404
