@@ -827,3 +827,13 @@ def test_decision_page_lists_only_linked_learning_the_reader_may_see(world: Worl
     assert "Shared learning" not in anonymous
     assert decision.text not in anonymous  # decisions are shown to the place's partnership
     assert Client().get(reverse("talking_points:decision_learning", args=[999])).status_code == 404
+
+
+def test_htmx_fragment_carries_filter_errors(world: World) -> None:
+    response = Client().get(
+        log_url(world, "date_from=2026-05-01&date_to=2026-04-01"), headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert "Fix the filters to see entries." in body
