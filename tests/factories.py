@@ -189,3 +189,39 @@ class ActionFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(SessionFactory)
     text = "Write to the board."
     owner_name = "Someone"
+
+
+# --- Learning logs ------------------------------------------------------------------
+from talking_points.models import Review, StoryConsent, Tag  # noqa: E402
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"tag {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.replace(" ", "-"))
+
+
+class StoryConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StoryConsent
+
+    entry = factory.SubFactory(LearningEntryFactory, kind="story")
+    given_by = "R. (pseudonym)"
+    method = "written"
+    given_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+    obtained_by = "A caseworker"
+    widest_visibility = "public"
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    entry = factory.SubFactory(LearningEntryFactory)
+    author = factory.SubFactory(UserFactory)
+    kind = "acknowledge"
+    text = "Thank you for sharing this."
+    notified_at = factory.LazyFunction(timezone.now)

@@ -1,6 +1,21 @@
 """What is said and learned. Split by feature: talking points, sessions, learning."""
 
-from .learning import LearningEntry, LearningEntryQuerySet, LearningKind, Visibility
+from .learning import (
+    ConsentMethod,
+    ExperimentStatus,
+    LearningEntry,
+    LearningEntryQuerySet,
+    LearningKind,
+    LearningLink,
+    LinkRelation,
+    Review,
+    ReviewKind,
+    ReviewRead,
+    StoryConsent,
+    Tag,
+    Visibility,
+    VisibilityChange,
+)
 from .sessions import (
     Action,
     ActionStatus,
@@ -21,15 +36,25 @@ __all__ = [
     "AgendaItem",
     "AgendaItemStatus",
     "Attendance",
+    "ConsentMethod",
     "Contribution",
     "Decision",
+    "ExperimentStatus",
     "LearningEntry",
     "LearningEntryQuerySet",
     "LearningKind",
+    "LearningLink",
+    "LinkRelation",
+    "Review",
+    "ReviewKind",
+    "ReviewRead",
     "Session",
     "SessionStatus",
+    "StoryConsent",
     "SummaryVisibility",
+    "Tag",
     "TalkingPoint",
     "TalkingPointRetirement",
     "Visibility",
+    "VisibilityChange",
 ]
