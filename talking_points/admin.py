@@ -10,9 +10,15 @@ from .models import (
     Contribution,
     Decision,
     LearningEntry,
+    LearningLink,
+    Review,
+    ReviewRead,
     Session,
+    StoryConsent,
+    Tag,
     TalkingPoint,
     TalkingPointRetirement,
+    VisibilityChange,
 )
 
 
@@ -27,6 +33,8 @@ class TalkingPointAdmin(admin.ModelAdmin):
 @admin.register(TalkingPointRetirement)
 class TalkingPointRetirementAdmin(admin.ModelAdmin):
     list_display = ["talking_point", "forum", "retired_at"]
+    list_filter = ["forum__place"]
+    search_fields = ["talking_point__text", "forum__name"]
     raw_id_fields = ["forum", "talking_point", "retired_by"]
 
 
@@ -51,6 +59,8 @@ class SessionAdmin(admin.ModelAdmin):
 @admin.register(Attendance)
 class AttendanceAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation_name", "session", "late"]
+    list_filter = ["late", "session__forum__place"]
+    search_fields = ["name", "organisation_name", "session__forum__name"]
     raw_id_fields = ["session", "user", "organisation"]
 
 
@@ -109,36 +119,36 @@ class LearningEntryAdmin(admin.ModelAdmin):
 
 
 # --- Learning logs ------------------------------------------------------------------
-from .models import (  # noqa: E402
-    LearningLink,
-    Review,
-    StoryConsent,
-    Tag,
-    VisibilityChange,
-)
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
+    list_filter = ["entries__place"]
 
 
 @admin.register(VisibilityChange)
 class VisibilityChangeAdmin(admin.ModelAdmin):
     list_display = ["entry", "from_visibility", "to_visibility", "changed_by", "changed_at"]
+    list_filter = ["from_visibility", "to_visibility"]
+    search_fields = ["entry__title", "changed_by__email"]
     raw_id_fields = ["entry", "changed_by"]
 
 
 @admin.register(StoryConsent)
 class StoryConsentAdmin(admin.ModelAdmin):
     list_display = ["entry", "method", "given_on", "widest_visibility", "withdrawn_at"]
+    list_filter = ["method", "widest_visibility"]
+    search_fields = ["entry__title", "obtained_by"]
     raw_id_fields = ["entry", "recorded_by", "withdrawn_recorded_by"]
 
 
 @admin.register(LearningLink)
 class LearningLinkAdmin(admin.ModelAdmin):
     list_display = ["entry", "relation", "session", "decision", "other_entry"]
+    list_filter = ["relation"]
+    search_fields = ["entry__title", "other_entry__title"]
     raw_id_fields = ["entry", "session", "decision", "other_entry", "created_by"]
 
 
@@ -146,4 +156,21 @@ class LearningLinkAdmin(admin.ModelAdmin):
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ["entry", "kind", "author", "created_at", "notified_at"]
     list_filter = ["kind"]
+    search_fields = ["entry__title", "author__email"]
     raw_id_fields = ["entry", "in_reply_to", "author"]
+
+
+@admin.register(ReviewRead)
+class ReviewReadAdmin(admin.ModelAdmin):
+    list_display = ["entry", "user", "read_at"]
+    list_filter = ["entry__place"]
+    search_fields = ["entry__title", "user__email"]
+    raw_id_fields = ["entry", "user"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["session", "position", "talking_point", "time_box_minutes", "status"]
+    list_filter = ["status", "session__forum__place"]
+    search_fields = ["talking_point__text", "session__forum__name"]
+    raw_id_fields = ["session", "talking_point"]
