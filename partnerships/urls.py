@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_picture, views
 
 app_name = "partnerships"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("commissioners/<int:pk>/", views.commissioner_detail, name="commissioner_detail"),
     path("forums/<slug:slug>/", views.forum_detail, name="forum_detail"),
+    *urls_picture.urlpatterns,
 ]

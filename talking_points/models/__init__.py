@@ -3,6 +3,7 @@
 from .learning import LearningEntry, LearningEntryQuerySet, LearningKind, Visibility
 from .sessions import Decision, Session, SessionStatus
 from .talking_points import TalkingPoint
+from .wellbeing import WellbeingCheckIn, WellbeingCheckInMark
 
 __all__ = [
     "Decision",
@@ -13,4 +14,6 @@ __all__ = [
     "SessionStatus",
     "TalkingPoint",
     "Visibility",
+    "WellbeingCheckIn",
+    "WellbeingCheckInMark",
 ]
