@@ -118,7 +118,7 @@ class LineChart:
     width: int = 300
     height: int = 160
     left: int = 30
-    right: int = 290
+    right: int = 270
     top: int = 12
     baseline: int = 130
     label_y: int = 148
@@ -133,7 +133,7 @@ def line_chart(
     y_max: float = 5,
 ) -> LineChart:
     """A line through the values that exist; a missing value leaves a gap, never a zero."""
-    left, right, top, baseline = 30, 290, 12, 130
+    left, right, top, baseline = 30, 270, 12, 130
     n = len(values)
     step = (right - left) / max(1, n - 1)
 

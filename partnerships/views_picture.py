@@ -46,6 +46,7 @@ from .models import (
     Relationship,
     User,
 )
+from .templatetags.picture import prefetch_terms
 
 # --- Place dashboard --------------------------------------------------------------------
 
@@ -129,6 +130,7 @@ def commission_list(request: HttpRequest) -> HttpResponse:
         "place", "commissioner__user", "commissioner__organisation"
     ).prefetch_related("providers", "specialisms")
     page = Paginator(commissions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    prefetch_terms(c.place for c in page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     place = form.cleaned_data.get("place") if form.is_bound and form.is_valid() else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
@@ -25,6 +27,21 @@ def terms_for(place: Place | None) -> dict[str, Term]:
         cached = known_terms(glossary)
         place._picture_terms = cached  # type: ignore[attr-defined]
     return cached
+
+
+def prefetch_terms(places: Iterable[Place]) -> None:
+    """Fetch the glossaries of all ``places`` in one query and attach them, so a list whose
+    items each carry their own place object still costs one query, not one per item."""
+    places = [p for p in places if getattr(p, "_picture_terms", None) is None]
+    if not places:
+        return
+    glossaries: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for place_id, term, meaning in GlossaryTerm.objects.filter(
+        place_id__in={p.pk for p in places}
+    ).values_list("place_id", "term", "meaning"):
+        glossaries[place_id].append((term, meaning))
+    for place in places:
+        place._picture_terms = known_terms(glossaries[place.pk])  # type: ignore[attr-defined]
 
 
 @register.filter(is_safe=True)

@@ -75,15 +75,37 @@
         t.dx += (dx / dist) * pull; t.dy += (dy / dist) * pull;
       });
       nodes.forEach(function (node) {
-        node.dx += (cx - node.x) * 0.05 * k / 10;
-        node.dy += (cy - node.y) * 0.05 * k / 10;
+        node.dx += (cx - node.x) * 0.02;
+        node.dy += (cy - node.y) * 0.02;
         var length = Math.max(0.01, Math.sqrt(node.dx * node.dx + node.dy * node.dy));
         var step = Math.min(length, temperature);
         node.x = Math.min(width - margin, Math.max(margin, node.x + (node.dx / length) * step));
         node.y = Math.min(height - 30, Math.max(30, node.y + (node.dy / length) * step));
       });
     }
+    fit(nodes, width, height, margin);
     return byId;
+  }
+
+  // Scale and centre the drawing to use the whole area, keeping its shape.
+  function fit(nodes, width, height, margin) {
+    var xs = nodes.map(function (node) { return node.x; });
+    var ys = nodes.map(function (node) { return node.y; });
+    var minX = Math.min.apply(null, xs);
+    var maxX = Math.max.apply(null, xs);
+    var minY = Math.min.apply(null, ys);
+    var maxY = Math.max.apply(null, ys);
+    var scale = Math.min(
+      (width - 2 * margin) / Math.max(1, maxX - minX),
+      (height - 2 * 40) / Math.max(1, maxY - minY),
+      3
+    );
+    var offsetX = width / 2 - ((minX + maxX) / 2) * scale;
+    var offsetY = height / 2 - ((minY + maxY) / 2) * scale;
+    nodes.forEach(function (node) {
+      node.x = node.x * scale + offsetX;
+      node.y = node.y * scale + offsetY;
+    });
   }
 
   function draw(container, data) {
@@ -161,7 +183,7 @@
     var legend = el("g", { "class": "map-legend" }, svg);
     text(legend, 20, top, "Sectors", { "font-weight": 700 });
     data.sectors.forEach(function (sector, i) {
-      var x = 20 + (i % 3) * 190;
+      var x = 20 + (i % 3) * 260;
       var y = top + 22 + Math.floor(i / 3) * 24;
       el("circle", { cx: x + 8, cy: y - 4, r: 7, fill: sector.colour }, legend);
       text(legend, x + 22, y, sector.label);
