@@ -48,6 +48,12 @@ from .models import (
 )
 from .templatetags.picture import prefetch_terms
 
+
+def _posted(request: HttpRequest) -> Any:
+    """Form data for a POST (even an empty one, so it is validated), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 # --- Place dashboard --------------------------------------------------------------------
 
 
@@ -238,7 +244,7 @@ def commission_create(request: AuthenticatedRequest) -> HttpResponse:
     initial = {}
     if place_slug := request.GET.get("place"):
         initial["place"] = profile.places.filter(slug=place_slug).first()
-    form = CommissionForm(request.POST or None, commissioner=profile, initial=initial)
+    form = CommissionForm(_posted(request), commissioner=profile, initial=initial)
     if request.method == "POST" and form.is_valid():
         commission = services.commission_save(form=form, commissioner=profile)
         messages.success(request, f"“{commission.title}” is on the register.")
@@ -255,7 +261,7 @@ def commission_create(request: AuthenticatedRequest) -> HttpResponse:
 def commission_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     commission = permissions.get_own_commission_or_404(request.user, pk)
     form = CommissionForm(
-        request.POST or None, instance=commission, commissioner=commission.commissioner
+        _posted(request), instance=commission, commissioner=commission.commissioner
     )
     if request.method == "POST" and form.is_valid():
         services.commission_save(form=form, commissioner=commission.commissioner)
@@ -301,7 +307,7 @@ def system_map(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     forum members draw it."""
     place = permissions.get_partnership_place_or_404(request.user, slug)
     can_draw = permissions.is_place_forum_member(request.user, place)
-    form = RelationshipForm(request.POST or None, place=place)
+    form = RelationshipForm(_posted(request), place=place)
     if request.method == "POST":
         permissions.require_place_forum_member(request.user, place)
         if form.is_valid():
@@ -381,7 +387,7 @@ def propositions(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     can_rate = permissions.is_place_forum_member(request.user, place)
     own = picture.own_ratings(place, request.user, today=today)
-    form = PropositionRatingForm(request.POST or None, already_rated=own, today=today)
+    form = PropositionRatingForm(_posted(request), already_rated=own, today=today)
     if request.method == "POST":
         permissions.require_place_forum_member(request.user, place)
         if form.is_valid():
@@ -430,7 +436,7 @@ def glossary(request: HttpRequest, slug: str) -> HttpResponse:
     """The place's glossary (public) and the built-in jargon list; partners add terms."""
     place = permissions.get_place_or_404(slug)
     can_edit = permissions.is_in_partnership(request.user, place)
-    form = GlossaryTermForm(request.POST or None, place=place)
+    form = GlossaryTermForm(_posted(request), place=place)
     if request.method == "POST":
         permissions.require_partnership(request.user, place)
         if form.is_valid():
@@ -472,7 +478,7 @@ def glossary_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResp
     place = permissions.get_place_or_404(slug)
     term = get_object_or_404(GlossaryTerm, pk=pk, place=place)
     permissions.require_partnership(request.user, place)
-    form = GlossaryTermForm(request.POST or None, instance=term, place=place)
+    form = GlossaryTermForm(_posted(request), instance=term, place=place)
     if request.method == "POST" and form.is_valid():
         try:
             services.glossary_term_save(form=form, place=place, by=request.user)
@@ -537,7 +543,7 @@ def champions(request: HttpRequest, slug: str) -> HttpResponse:
         if request.user.is_authenticated
         else None
     )
-    form = ChampionForm(request.POST or None, instance=mine)
+    form = ChampionForm(_posted(request), instance=mine)
     if request.method == "POST":
         permissions.require_partnership(request.user, place)
         if form.is_valid():
@@ -616,7 +622,7 @@ def wellbeing_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     forum = session.forum
     already = WellbeingCheckInMark.objects.filter(session=session, user=request.user).exists()
     is_open = check_in_is_open(session)
-    form = WellbeingCheckInForm(request.POST or None)
+    form = WellbeingCheckInForm(_posted(request))
     if request.method == "POST":
         if not is_open:
             form.add_error(None, "Check-in for this session has closed.")
