@@ -73,10 +73,8 @@ def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(place=place, kind__in=[LearningKind.BREAKTHROUGH, LearningKind.DISAPPOINTMENT])
         .select_related("organisation")[:6]
     )
-    commissioners = (
-        CommissionerProfile.objects.filter(places=place)
-        .select_related("user", "organisation")
-        .prefetch_related("specialisms")
+    commissioners = CommissionerProfile.objects.filter(places=place).select_related(
+        "user", "organisation"
     )
     champions = Champion.objects.filter(place=place).select_related("user")
     commissions = Commission.objects.visible_to(user).filter(place=place)
