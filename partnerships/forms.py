@@ -70,7 +70,9 @@ class CommissionForm(forms.ModelForm):
         min_value=0,
         max_digits=12,
         decimal_places=2,
-        help_text="The total for the whole period, in pounds.",
+        help_text="The total for the whole period, in pounds, for example 125000.",
+        # Text, not type=number: people type "£1,250", and GOV.UK advises text for money.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={"min_value": "The budget cannot be negative."},
     )
 
