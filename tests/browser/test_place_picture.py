@@ -82,9 +82,8 @@ def test_partner_visits_every_part_of_the_place_picture(
     picture = page.locator("[data-system-map] svg[role=img]")
     picture.wait_for()
     assert page.locator("#system-map-title").text_content() == "Plymouth: the local system"
-    assert (
-        "The map shows 5 organisations and 8 relationships"
-        in (page.locator("#system-map-desc").text_content() or "")
+    assert "The map shows 5 organisations and 8 relationships" in (
+        page.locator("#system-map-desc").text_content() or ""
     )
     assert picture.locator("circle").count() >= 5
     assert page.get_by_role("table").locator("tbody tr").count() == 8

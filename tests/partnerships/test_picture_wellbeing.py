@@ -12,19 +12,18 @@ from django.utils import timezone
 from partnerships import services
 from partnerships.picture import wellbeing_trend
 from talking_points.models import Session, WellbeingCheckIn, WellbeingCheckInMark
-from tests import factories
 from tests.conftest import World, client_for
 from tests.partnerships.picture_fixtures import forum_members
 
 
 def live_session(world: World) -> Session:
-    return factories.SessionFactory(
+    return Session.objects.create(
         forum=world.forum, starts_at=timezone.now() - datetime.timedelta(minutes=5), status="live"
     )
 
 
 def closed_session(world: World, days_ago: int) -> Session:
-    return factories.SessionFactory(
+    return Session.objects.create(
         forum=world.forum,
         starts_at=timezone.now() - datetime.timedelta(days=days_ago),
         status="closed",
