@@ -525,7 +525,7 @@ def readability_check(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/picture/_readability.html",
-        {"result": flesch_reading_ease(text), "field_id": request.GET.get("id", "")},
+        {"result": flesch_reading_ease(text)},
     )
 
 
