@@ -125,3 +125,41 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organisation__name", "forum__name"]
     autocomplete_fields = ["organisation", "forum", "invited_by"]
     exclude = ["token"]
+
+
+# --- The place picture ----------------------------------------------------------------
+# Proposition ratings and wellbeing check-ins are deliberately not registered: individual
+# answers are never shown to anyone but their author, site staff included.
+
+from .models import Champion, Commission, GlossaryTerm, Relationship  # noqa: E402
+
+
+@admin.register(Commission)
+class CommissionAdmin(admin.ModelAdmin):
+    list_display = ["title", "place", "commissioner", "budget", "starts_on", "is_public"]
+    list_filter = ["place", "is_public"]
+    search_fields = ["title", "why"]
+    raw_id_fields = ["commissioner"]
+    filter_horizontal = ["providers", "specialisms"]
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(admin.ModelAdmin):
+    list_display = ["source", "kind", "target", "place", "created_at"]
+    list_filter = ["place", "kind"]
+    raw_id_fields = ["source", "target", "created_by"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "place", "updated_at"]
+    list_filter = ["place"]
+    search_fields = ["term", "meaning"]
+    raw_id_fields = ["created_by", "updated_by"]
+
+
+@admin.register(Champion)
+class ChampionAdmin(admin.ModelAdmin):
+    list_display = ["user", "place", "created_at"]
+    list_filter = ["place"]
+    raw_id_fields = ["user"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_picture, views
 
 app_name = "partnerships"
 
@@ -34,4 +34,5 @@ urlpatterns = [
     path("forums/<slug:slug>/invite/", views.forum_invite, name="forum_invite"),
     path("forums/<slug:slug>/leave/", views.forum_leave, name="forum_leave"),
     path("forums/<slug:slug>/reminders/", views.forum_reminders, name="forum_reminders"),
+    *urls_picture.urlpatterns,
 ]

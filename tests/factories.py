@@ -225,3 +225,77 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     kind = "acknowledge"
     text = "Thank you for sharing this."
     notified_at = factory.LazyFunction(timezone.now)
+
+
+# --- The place picture ----------------------------------------------------------------
+
+from partnerships.models import (  # noqa: E402
+    Champion,
+    Commission,
+    GlossaryTerm,
+    PropositionRating,
+    Relationship,
+)
+
+
+class CommissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commission
+        skip_postgeneration_save = True
+
+    place = factory.SubFactory(PlaceFactory)
+    commissioner = factory.SubFactory(CommissionerProfileFactory)
+    title = factory.Sequence(lambda n: f"Commission {n}")
+    why = "Because people asked for it."
+    budget = 10000
+    starts_on = datetime.date(2025, 4, 1)
+    ends_on = datetime.date(2027, 3, 31)
+
+    @factory.post_generation
+    def providers(self, create: bool, extracted: list[Organisation] | None, **kw: object) -> None:
+        if create and extracted:
+            self.providers.set(extracted)
+
+    @factory.post_generation
+    def specialisms(self, create: bool, extracted: list[Specialism] | None, **kw: object) -> None:
+        if create and extracted:
+            self.specialisms.set(extracted)
+
+
+class RelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Relationship
+
+    place = factory.SubFactory(PlaceFactory)
+    source = factory.SubFactory(OrganisationFactory)
+    target = factory.SubFactory(OrganisationFactory)
+    kind = "funds"
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GlossaryTerm
+
+    place = factory.SubFactory(PlaceFactory)
+    term = factory.Sequence(lambda n: f"term{n}")
+    meaning = "What it means."
+
+
+class ChampionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Champion
+
+    place = factory.SubFactory(PlaceFactory)
+    user = factory.SubFactory(UserFactory)
+    can_help_with = "Starting out."
+
+
+class PropositionRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PropositionRating
+
+    place = factory.SubFactory(PlaceFactory)
+    user = factory.SubFactory(UserFactory)
+    proposition = "A1"
+    quarter = datetime.date(2026, 1, 1)
+    score = 3

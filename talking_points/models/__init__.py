@@ -29,6 +29,7 @@ from .sessions import (
     SummaryVisibility,
 )
 from .talking_points import TalkingPoint, TalkingPointRetirement
+from .wellbeing import WellbeingCheckIn, WellbeingCheckInMark
 
 __all__ = [
     "Action",
@@ -57,4 +58,6 @@ __all__ = [
     "TalkingPointRetirement",
     "Visibility",
     "VisibilityChange",
+    "WellbeingCheckIn",
+    "WellbeingCheckInMark",
 ]

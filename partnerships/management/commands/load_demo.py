@@ -12,7 +12,12 @@ from django.db import transaction
 from partnerships.demo import DEMO_PASSWORD, DEMO_PEOPLE
 
 # Each feature adds its own loader here, in dependency order.
-LOADERS = ["partnerships.demo", "talking_points.demo", "talking_points.demo_sessions"]
+LOADERS = [
+    "partnerships.demo",
+    "talking_points.demo",
+    "talking_points.demo_sessions",
+    "partnerships.demo_picture",
+]
 
 
 class Command(BaseCommand):
