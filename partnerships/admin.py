@@ -147,6 +147,7 @@ class CommissionAdmin(admin.ModelAdmin):
 class RelationshipAdmin(admin.ModelAdmin):
     list_display = ["source", "kind", "target", "place", "created_at"]
     list_filter = ["place", "kind"]
+    search_fields = ["source__name", "target__name"]
     raw_id_fields = ["source", "target", "created_by"]
 
 
@@ -162,4 +163,5 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 class ChampionAdmin(admin.ModelAdmin):
     list_display = ["user", "place", "created_at"]
     list_filter = ["place"]
+    search_fields = ["user__full_name", "user__email", "can_help_with"]
     raw_id_fields = ["user"]

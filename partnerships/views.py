@@ -132,7 +132,12 @@ def commissioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    forum = permissions.get_forum_or_404(slug)
+    forum = get_object_or_404(
+        Forum.objects.visible_to(request.user)
+        .select_related("place")
+        .annotate(member_count=Count("memberships")),
+        slug=slug,
+    )
     membership = permissions.forum_membership(request.user, forum)
     is_facilitator = membership is not None and membership.is_facilitator
     context: dict[str, Any] = {
@@ -140,7 +145,7 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "is_facilitator": is_facilitator,
         "facilitators": forum.memberships.filter(role="facilitator").select_related("user"),
-        "member_count": forum.memberships.count(),
+        "member_count": forum.member_count,  # type: ignore[attr-defined]
         "pending_request": (
             membership is None
             and request.user.is_authenticated

@@ -15,14 +15,27 @@ from tests import factories
 
 OUR_APPS = ["partnerships", "talking_points"]
 
+# Individual answers that nobody may see, site staff included: only aggregates of at least
+# three people are ever shown (issue 6's trust rule), so these stay out of admin on purpose.
+NEVER_IN_ADMIN = {
+    "partnerships.PropositionRating",
+    "talking_points.WellbeingCheckIn",
+    "talking_points.WellbeingCheckInMark",
+}
+
 
 def our_models() -> list[type[Model]]:
     return [
         model
         for label in OUR_APPS
         for model in apps.get_app_config(label).get_models()
-        if not model._meta.auto_created
+        if not model._meta.auto_created and model._meta.label not in NEVER_IN_ADMIN
     ]
+
+
+@pytest.mark.parametrize("label", sorted(NEVER_IN_ADMIN))
+def test_individual_answers_are_never_in_admin(label: str) -> None:
+    assert not admin.site.is_registered(apps.get_model(label))
 
 
 @pytest.mark.parametrize("model", our_models(), ids=lambda m: m._meta.label)
