@@ -151,3 +151,14 @@ class LearningEntryFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"What we learned, number {n}")
     body = "We tried something and it worked."
     visibility = "organisation"
+
+
+def give_mfa(user: User) -> str:
+    """Turn on TOTP two-step sign-in for ``user`` (as if they had set it up); returns the
+    secret so a test can compute codes. Commissioners and staff need this to get past
+    hls_forum.middleware.MFARequiredMiddleware."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
