@@ -157,7 +157,7 @@ def _erasure_warnings(user: Any) -> list[str]:
 @reauthentication_required(allow_get=True)
 def account_delete(request: AuthenticatedRequest) -> HttpResponse:
     """Confirm, re-authenticate (allauth, if not done in the last few minutes), erase."""
-    form = AccountDeleteForm(request.POST or None)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.account_erase(user=request.user, request=request)
         logout(request)
