@@ -57,9 +57,12 @@ def test_database_refuses_update_and_delete_even_in_raw_sql() -> None:
         "UPDATE privacy_auditevent SET event = 'sign_out' WHERE id = %s",
         "DELETE FROM privacy_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).event == "sign_in"
 
 

@@ -27,13 +27,13 @@ def totp_code(secret: str) -> str:
 
 
 @pytest.fixture
-def commissioner_without_mfa(world: World) -> factories.User:
+def commissioner_without_mfa(world: World) -> Any:
     return factories.CommissionerProfileFactory(places=[world.place]).user
 
 
 @pytest.mark.parametrize("url", ["/me/", "/places/", "/me/data/", "/staff/security-log/"])
 def test_commissioner_without_mfa_is_sent_to_set_it_up(
-    commissioner_without_mfa: factories.User, url: str
+    commissioner_without_mfa: Any, url: str
 ) -> None:
     response = client_for(commissioner_without_mfa).get(url)
 
@@ -53,7 +53,7 @@ def test_staff_without_mfa_is_sent_to_set_it_up_for_admin_and_pages(db: None) ->
     "url", ["/accounts/2fa/", "/accounts/reauthenticate/", "/accounts/email/", "/about/privacy/"]
 )
 def test_commissioner_without_mfa_can_still_reach_account_and_mfa_pages(
-    commissioner_without_mfa: factories.User, url: str
+    commissioner_without_mfa: Any, url: str
 ) -> None:
     client = Client()
     sign_in(client, commissioner_without_mfa)
@@ -63,7 +63,7 @@ def test_commissioner_without_mfa_can_still_reach_account_and_mfa_pages(
     assert response.status_code == 200
 
 
-def test_commissioner_without_mfa_can_sign_out(commissioner_without_mfa: factories.User) -> None:
+def test_commissioner_without_mfa_can_sign_out(commissioner_without_mfa: Any) -> None:
     client = client_for(commissioner_without_mfa)
 
     response = client.post(reverse("account_logout"))
@@ -73,7 +73,7 @@ def test_commissioner_without_mfa_can_sign_out(commissioner_without_mfa: factori
 
 
 def test_htmx_request_is_redirected_to_mfa_set_up_by_htmx(
-    commissioner_without_mfa: factories.User,
+    commissioner_without_mfa: Any,
 ) -> None:
     response = client_for(commissioner_without_mfa).get("/me/", headers={"HX-Request": "true"})
 
@@ -132,7 +132,7 @@ def test_anyone_may_turn_on_totp_and_it_is_audited(
 
 
 def test_commissioner_finishing_mfa_set_up_is_let_through(
-    commissioner_without_mfa: factories.User,
+    commissioner_without_mfa: Any,
 ) -> None:
     client = Client()
     sign_in(client, commissioner_without_mfa)

@@ -65,7 +65,7 @@ def test_password_field_allows_pasting_and_password_managers() -> None:
 
 
 def test_validators_have_no_composition_rules() -> None:
-    names = [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]
+    names = [str(v["NAME"]).rsplit(".", 1)[-1] for v in list(settings.AUTH_PASSWORD_VALIDATORS)]
 
     assert names == [
         "UserAttributeSimilarityValidator",

@@ -37,7 +37,7 @@ def snapshot() -> dict[str, Any]:
 
 @pytest.fixture
 def aged_data(world: World) -> Iterator[dict[str, Any]]:
-    audit_days = settings.PRIVACY_RETENTION["audit_events"]
+    audit_days = int(settings.PRIVACY_RETENTION["audit_events"] or 0)
     old_event = AuditEvent.objects.create(event="sign_in", occurred_at=days_ago(audit_days + 1))
     new_event = AuditEvent.objects.create(event="sign_in", occurred_at=days_ago(audit_days - 1))
     old_invite = Invitation.objects.create(
