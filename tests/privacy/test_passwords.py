@@ -3,6 +3,8 @@ and pasting is allowed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -65,7 +67,8 @@ def test_password_field_allows_pasting_and_password_managers() -> None:
 
 
 def test_validators_have_no_composition_rules() -> None:
-    names = [str(v["NAME"]).rsplit(".", 1)[-1] for v in list(settings.AUTH_PASSWORD_VALIDATORS)]
+    validators: list[dict[str, Any]] = settings.AUTH_PASSWORD_VALIDATORS
+    names = [str(v["NAME"]).rsplit(".", 1)[-1] for v in validators]
 
     assert names == [
         "UserAttributeSimilarityValidator",
