@@ -67,7 +67,7 @@ def test_password_field_allows_pasting_and_password_managers() -> None:
 
 
 def test_validators_have_no_composition_rules() -> None:
-    validators: list[dict[str, Any]] = settings.AUTH_PASSWORD_VALIDATORS
+    validators: list[Any] = list(settings.AUTH_PASSWORD_VALIDATORS)
     names = [str(v["NAME"]).rsplit(".", 1)[-1] for v in validators]
 
     assert names == [
