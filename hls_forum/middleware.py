@@ -1,5 +1,6 @@
-"""Security middleware: session lifetimes, multi-factor for commissioners and staff, and
-``Cache-Control: no-store`` on every page a signed-in person sees.
+"""Security middleware: session lifetimes, multi-factor for commissioners and staff,
+``Cache-Control: no-store`` on every page a signed-in person sees, and a refusal of
+input (NUL characters) that no part of the app could store.
 
 All three keep their state in the session, written at sign-in (``session_signed_in``,
 connected to ``user_logged_in`` by the privacy app), so an ordinary request costs no
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -192,3 +194,30 @@ class PrivateCacheControlMiddleware:
             patch_cache_control(response, no_store=True, private=True)
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+# --- Input no part of the app can store ---------------------------------------------------
+
+
+class NulCharacterInRequest(SuspiciousOperation):
+    """A NUL character in the path or a parameter: PostgreSQL text cannot hold it."""
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 (templates/400.html) to a request with a NUL character in its path,
+    query or form fields, before any view can pass it to the database (PostgreSQL
+    refuses NUL in text, which would otherwise surface as a 500)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or _has_nul(request.GET):
+            raise NulCharacterInRequest("NUL character in the URL")
+        if request.method == "POST" and _has_nul(request.POST):
+            raise NulCharacterInRequest("NUL character in a form field")
+        return self.get_response(request)
+
+
+def _has_nul(params: Any) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in params.getlist(key)) for key in params)
