@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.db import models
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -295,3 +296,21 @@ def test_every_form_survives_generated_input(world: World, persona: str) -> None
     assert EXPECTED_FORMS[persona] <= actions  # discovery works, so nothing is skipped silently
     for page, form in forms:
         fuzz(world.user(persona), page, form)()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/invitations/%00/", "/places/?page=%00", "/staff/security-log/?person=%00"]
+)
+def test_nul_character_anywhere_in_a_request_is_a_plain_400(url: str) -> None:
+    response = Client().get(url)
+
+    assert response.status_code == 400
+    assert "We could not understand that request" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_nul_character_in_a_posted_field_is_a_plain_400() -> None:
+    response = Client().post("/accounts/login/", {"login": "a\x00@example.org", "password": "x"})
+
+    assert response.status_code == 400
