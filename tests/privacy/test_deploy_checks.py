@@ -12,7 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_check_deploy(**overrides: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"HLS_TESTING", "DEBUG"}}
+    # Test-only variables (HLS_TESTING; DJANGO_ALLOW_ASYNC_UNSAFE, set by the browser fixture)
+    # would themselves be deployment problems.
+    skip = {"HLS_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(
         {
             "SECRET_KEY": "check-deploy-" + "x" * 60,
