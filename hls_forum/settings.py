@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "csp",
     "partnerships",
     "talking_points",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -81,15 +84,22 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "hls_forum.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets the audit log know who and from where, for changes made deep in a request.
+    "privacy.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "hls_forum.middleware.StaffMFARequiredMiddleware",
+    # Security middleware (hls_forum/middleware.py): idle and absolute session limits,
+    # multi-factor for commissioners and staff, no-store for signed-in pages.
+    "hls_forum.middleware.SessionLifetimeMiddleware",
+    "hls_forum.middleware.MFARequiredMiddleware",
+    "hls_forum.middleware.PrivateCacheControlMiddleware",
 ]
 
 ROOT_URLCONF = "hls_forum.urls"
@@ -170,7 +180,13 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Nightly: apply every registered retention rule (privacy/retention.py).
+    "privacy-apply-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
 
 # --- Email ----------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HLS Forum <no-reply@hls-forum.localhost>")
@@ -218,6 +234,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HLS Forum] "
+# Keep this browser signed in after a password change; every other session is ended
+# (privacy/signals.py ends them explicitly, and Django's session hash check backs it up).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_SIGNUP_FORM_CLASS = "partnerships.forms.SignupNameForm"
@@ -229,12 +247,28 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers only allow WebAuthn on HTTPS or http://localhost; local runs are plain HTTP.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "HLS Forum"
+# Signed-in sessions are listed (account > "Where you are signed in") with the IP and
+# browser they signed in from. Tracking "last seen" would write on every request.
+USERSESSIONS_TRACK_ACTIVITY = env_bool("USERSESSIONS_TRACK_ACTIVITY", default=False)
+USERSESSIONS_ADAPTER = "privacy.adapters.AuditedUserSessionsAdapter"
+# Behind a load balancer, the client's address is in X-Forwarded-For; rate limits per IP
+# and the audit log's "from where" need the real one. Set to the number of proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # --- Sessions and cookies ---------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Absolute lifetime: a session ends this long after sign-in, however busy
+# (enforced by hls_forum.middleware.SessionLifetimeMiddleware, and the cookie's Max-Age).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Idle timeout: a session ends after this long without a request.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+# Activity is written to the session at most this often, so most requests write nothing.
+SESSION_ACTIVITY_RESOLUTION = min(60, max(1, SESSION_IDLE_TIMEOUT // 10))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -291,7 +325,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -313,3 +347,22 @@ LOGGING = {
 
 # --- Product settings ----------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 20)
+
+# --- Privacy: data rights and retention (privacy/) ------------------------------------
+# Days each category of data is kept; None keeps it until a person or organisation
+# deletes it. privacy.registry rules apply these nightly; the privacy notice shows them.
+PRIVACY_RETENTION: dict[str, int | None] = {
+    "audit_events": env_int("RETENTION_AUDIT_EVENTS_DAYS", 2 * 365),
+    "export_files": env_int("RETENTION_EXPORT_FILES_DAYS", 7),
+    "unaccepted_invitations": env_int("RETENTION_UNACCEPTED_INVITATIONS_DAYS", 90),
+    "decided_join_requests": env_int("RETENTION_DECIDED_JOIN_REQUESTS_DAYS", 365),
+    # Reserved for the learning log and reminders, whose rules register themselves.
+    "stories_of_change": env_int("RETENTION_STORIES_OF_CHANGE_DAYS", 6 * 365),
+    "delivery_logs": env_int("RETENTION_DELIVERY_LOGS_DAYS", 365),
+}
+# Where prepared copies of a person's data are written (never under a public URL).
+PRIVACY_EXPORT_ROOT = Path(env_str("PRIVACY_EXPORT_ROOT", str(VAR_DIR / "exports")))
+STORAGES["privacy_exports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVACY_EXPORT_ROOT), "base_url": None},
+}

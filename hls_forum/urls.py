@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from partnerships import views as partnership_views
+from privacy import views as privacy_views
 
 # Admin's own login form is never shown: sign-in goes through allauth, so it is rate-limited
 # and asks for the second step; StaffMFARequiredMiddleware keeps staff without MFA out.
@@ -12,15 +12,12 @@ admin.site.site_header = "HLS Forum administration"
 urlpatterns = [
     path("", partnership_views.home, name="home"),
     path("healthz", partnership_views.healthz, name="healthz"),
-    path(
-        "about/privacy/",
-        TemplateView.as_view(template_name="privacy.html"),
-        name="privacy",
-    ),
+    path("about/privacy/", privacy_views.notice, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("", include("talking_points.urls")),
+    path("", include("privacy.urls")),
 ]
 
 handler400 = "partnerships.views.bad_request"

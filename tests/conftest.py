@@ -72,6 +72,9 @@ def world(db: None) -> World:
     facilitator = factories.ForumMembershipFactory(forum=forum, role="facilitator").user
     commissioner = factories.CommissionerProfileFactory(places=[place]).user
     staff = factories.UserFactory(is_staff=True, is_superuser=True)
+    # Commissioners and staff must use two-step sign-in (hls_forum.middleware).
+    factories.give_mfa(commissioner)
+    factories.give_mfa(staff)
     return World(
         place=place,
         other_place=other_place,

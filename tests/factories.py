@@ -299,3 +299,14 @@ class PropositionRatingFactory(factory.django.DjangoModelFactory):
     proposition = "A1"
     quarter = datetime.date(2026, 1, 1)
     score = 3
+
+
+def give_mfa(user: User) -> str:
+    """Turn on TOTP two-step sign-in for ``user`` (as if they had set it up); returns the
+    secret so a test can compute codes. Commissioners and staff need this to get past
+    hls_forum.middleware.MFARequiredMiddleware."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
