@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "csp",
     "partnerships",
     "talking_points",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +167,15 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Creates due reminder and digest deliveries and queues their sends (reminders app).
+    # "expires": a tick nobody ran within 4 minutes is dropped; the next one does its work.
+    "reminders-dispatch": {
+        "task": "reminders.dispatch",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+}
 
 # --- Email ----------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HLS Forum <no-reply@hls-forum.localhost>")
@@ -305,3 +314,11 @@ LOGGING = {
 
 # --- Product settings ----------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 20)
+
+# Reminders (seconds): a send stuck "sending" this long is marked unknown, never resent;
+# a pending row queued this long ago is queued again; transient SMTP errors back off from
+# the base delay, doubling, for at most REMINDERS_MAX_ATTEMPTS attempts.
+REMINDERS_SENDING_TIMEOUT = env_int("REMINDERS_SENDING_TIMEOUT", 600)
+REMINDERS_REQUEUE_AFTER = env_int("REMINDERS_REQUEUE_AFTER", 900)
+REMINDERS_RETRY_BASE_SECONDS = env_int("REMINDERS_RETRY_BASE_SECONDS", 60)
+REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)

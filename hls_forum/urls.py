@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("", include("talking_points.urls")),
+    path("", include("reminders.urls")),
 ]
 
 handler403 = "partnerships.views.permission_denied"

@@ -12,7 +12,7 @@ from django.db import transaction
 from partnerships.demo import DEMO_PASSWORD, DEMO_PEOPLE
 
 # Each feature adds its own loader here, in dependency order.
-LOADERS = ["partnerships.demo"]
+LOADERS = ["partnerships.demo", "reminders.demo"]
 
 
 class Command(BaseCommand):
