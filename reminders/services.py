@@ -26,7 +26,6 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from hls_forum.queue import enqueue_after_commit
 from partnerships.models import Forum, ForumMembership, User
 
 from . import emails, mailer, scheduling
@@ -388,11 +387,9 @@ def delivery_resend(*, delivery: Delivery) -> bool:
     """Put a failed or unknown delivery back in the queue, at a facilitator's request.
 
     An "unknown" email may already have arrived; the page asking for this says so. Returns
-    False if the row was no longer failed or unknown. The send is queued after commit, and a
-    broker that is down does not fail the request: the dispatcher picks the row up later.
+    False if the row was no longer failed or unknown. The send is queued after commit; a
+    broker that is down does not fail the request, and the next dispatcher run queues it.
     """
-    from .tasks import send_delivery
-
     with transaction.atomic():
         updated = Delivery.objects.filter(
             pk=delivery.pk, status__in=[DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN]
@@ -403,5 +400,5 @@ def delivery_resend(*, delivery: Delivery) -> bool:
             detail="Sent again at a facilitator's request.",
         )
         if updated:
-            enqueue_after_commit(send_delivery, delivery_id=delivery.pk)
+            transaction.on_commit(lambda: _publish([delivery.pk]))
     return bool(updated)
