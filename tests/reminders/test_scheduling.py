@@ -27,7 +27,7 @@ def monday_rhythm(**overrides: object) -> Rhythm:
         "reminder_hour": 9,
     }
     values.update(overrides)
-    return Rhythm(**values)  # type: ignore[arg-type]
+    return Rhythm(**values)
 
 
 def utc(*args: int) -> datetime.datetime:
