@@ -99,6 +99,15 @@ class ScriptedSMTP:
     messages: list[Message] = field(default_factory=list)
     delay: float = 0.0
 
+    def env(self) -> dict[str, str]:
+        """Environment pointing a worker process's Django at this server."""
+        return {
+            "EMAIL_HOST": self.host,
+            "EMAIL_PORT": str(self.port),
+            "EMAIL_USE_TLS": "0",
+            "EMAIL_USE_SSL": "0",
+        }
+
     def settings(self) -> dict[str, Any]:
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -25,7 +25,8 @@ def unsubscribe_path(user_id: int, forum_id: int | None) -> str:
 
 @pytest.fixture
 def member_a_in_forum(world: World) -> ForumMembership:
-    return factories.ForumMembershipFactory(forum=world.forum, user=world.member_a)
+    factories.ForumMembershipFactory(forum=world.forum, user=world.member_a)
+    return ForumMembership.objects.get(forum=world.forum, user=world.member_a)
 
 
 def reminders_on(user: Any, world: World) -> bool:
