@@ -129,6 +129,13 @@ def shared_with_place_since(
     )
 
 
+def anything_shared_with_place_since(*, forum: Forum, since: datetime.datetime) -> bool:
+    """Whether anyone shared anything at all with the place since ``since`` (whoever may see
+    it). Cheap, and the same for every recipient: when False, the per-person query is
+    skipped. Never shown to anyone, so it needs no trust filter."""
+    return LearningEntry.objects.filter(place_id=forum.place_id, created_at__gte=since).exists()
+
+
 @dataclass(frozen=True)
 class ActionDue:
     text: str

@@ -4,7 +4,10 @@ RFC 8058 one-click unsubscribe headers. Building reads the database; sending is 
 from __future__ import annotations
 
 import datetime
+import time
+from dataclasses import dataclass
 from email.mime.text import MIMEText
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -12,6 +15,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from partnerships.models import Forum
 
 from . import calendars, content, scheduling, tokens
 from .models import Delivery
@@ -45,6 +50,48 @@ def _calendar_part(ics: bytes) -> MIMEText:
     return part
 
 
+@dataclass(frozen=True)
+class MeetingParts:
+    """What every member's reminder for one meeting shares."""
+
+    agenda: content.AgendaSuggestion
+    ics: bytes
+    anything_shared: bool
+
+
+# Per-process cache of MeetingParts, so a batch of reminders for one meeting (often dozens,
+# one task each) builds the agenda and the .ics once. Keyed on everything about the forum
+# that the parts show, so an edit to the forum is picked up at once; the agenda and the
+# "anything shared" check may be up to PARTS_TTL seconds old.
+PARTS_TTL = 60.0
+_parts: dict[tuple[Any, ...], tuple[float, MeetingParts]] = {}
+
+
+def meeting_parts(forum: Forum, start: datetime.datetime, since: datetime.datetime) -> MeetingParts:
+    key = (
+        forum.pk,
+        start,
+        forum.name,
+        forum.venue,
+        forum.online_link,
+        forum.purpose,
+        forum.duration_minutes,
+        forum.slug,
+    )
+    cached = _parts.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    parts = MeetingParts(
+        agenda=content.planned_talking_points(forum=forum, meeting_start=start),
+        ics=calendars.invite(forum, start),
+        anything_shared=content.anything_shared_with_place_since(forum=forum, since=since),
+    )
+    if len(_parts) > 512:
+        _parts.clear()
+    _parts[key] = (time.monotonic() + PARTS_TTL, parts)
+    return parts
+
+
 def reminder_message(
     delivery: Delivery, *, now: datetime.datetime | None = None
 ) -> EmailMultiAlternatives:
@@ -57,6 +104,7 @@ def reminder_message(
     start = delivery.occasion_at.astimezone(rhythm.tz)
     end = start + datetime.timedelta(minutes=rhythm.duration_minutes)
     previous = scheduling.previous_meeting(rhythm, start)
+    parts = meeting_parts(forum, start, previous)
     unsubscribe = unsubscribe_url(user_id=recipient.pk, forum_id=forum.pk)
     context = {
         "recipient": recipient,
@@ -65,9 +113,14 @@ def reminder_message(
         "start": start,
         "end": end,
         "previous": previous,
-        "agenda": content.planned_talking_points(forum=forum, meeting_start=start),
-        "shared": content.shared_with_place_since(
-            recipient=recipient, forum=forum, since=previous, until=now
+        "agenda": parts.agenda,
+        # One trust query per recipient, skipped when nobody shared anything at all.
+        "shared": (
+            content.shared_with_place_since(
+                recipient=recipient, forum=forum, since=previous, until=now
+            )
+            if parts.anything_shared
+            else content.SharedLearning(entries=[], total=0)
         ),
         "actions": content.actions_falling_due(
             forum=forum, recipient=recipient, before=start.date() + datetime.timedelta(days=7)
@@ -87,7 +140,7 @@ def reminder_message(
     message.attach_alternative(
         render_to_string("reminders/email/reminder.html", context), "text/html"
     )
-    message.attach(_calendar_part(calendars.invite(forum, start)))
+    message.attach(_calendar_part(parts.ics))
     return message
 
 

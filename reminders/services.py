@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from partnerships.models import Forum, ForumMembership, User
@@ -244,12 +244,10 @@ def _reason_not_to_send(delivery: Delivery, now: datetime.datetime) -> str:
     if not delivery.recipient.is_active:
         return "The person's account is closed."
     if delivery.kind == DeliveryKind.REMINDER:
-        membership = ForumMembership.objects.filter(
-            forum=delivery.forum, user_id=delivery.recipient_id
-        ).first()
-        if membership is None:
+        member_reminders = getattr(delivery, "member_reminders", None)
+        if member_reminders is None:
             return "The person is no longer a member of the forum."
-        if not membership.reminders_enabled:
+        if not member_reminders:
             return "The person turned reminders off."
         if delivery.occasion_at <= now:
             return "Too late: the meeting had already started."
@@ -291,7 +289,18 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
     )
     if claimed != 1:
         return SendOutcome(status="not-claimed")
-    delivery = Delivery.objects.select_related("forum__place", "recipient").get(pk=delivery_id)
+    delivery = (
+        Delivery.objects.select_related("forum__place", "recipient")
+        .annotate(
+            # The recipient's reminder choice for the forum: None once they have left it.
+            member_reminders=Subquery(
+                ForumMembership.objects.filter(
+                    forum_id=OuterRef("forum_id"), user_id=OuterRef("recipient_id")
+                ).values("reminders_enabled")[:1]
+            )
+        )
+        .get(pk=delivery_id)
+    )
 
     reason = _reason_not_to_send(delivery, now)
     if reason:
