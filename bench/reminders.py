@@ -85,6 +85,15 @@ def memory_kib(pid: int, field: str) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (from /proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def make_data(reminders: int, forums: int) -> Any:
     from django.contrib.auth.hashers import make_password
 
@@ -129,6 +138,7 @@ def main() -> None:
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--forums", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
 
@@ -184,7 +194,7 @@ def main() -> None:
             "worker",
             "--loglevel=WARNING",
             f"--concurrency={args.concurrency}",
-            "--pool=prefork",
+            f"--pool={args.pool}",
             "-Q",
             queue,
             "-n",
@@ -202,7 +212,11 @@ def main() -> None:
     try:
         # Let the worker finish starting so its start-up is not counted.
         time.sleep(6)
-        print(f"Dispatching with {args.concurrency} worker process(es)…", flush=True)
+        print(
+            f"Dispatching to one worker (pool {args.pool}, concurrency {args.concurrency})…",
+            flush=True,
+        )
+        cpu_before = sum(cpu_seconds(p) for p in tree_pids(worker.pid))
         started = time.perf_counter()
         result = services.reminders_dispatch(now=now)
         dispatched = time.perf_counter() - started
@@ -213,6 +227,7 @@ def main() -> None:
             time.sleep(0.05)
         total = time.perf_counter() - started
         hwm = {pid: memory_kib(pid, "VmHWM") for pid in tree_pids(worker.pid)}
+        worker_cpu = sum(cpu_seconds(p) for p in tree_pids(worker.pid)) - cpu_before
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
@@ -225,7 +240,11 @@ def main() -> None:
     for pid, kib in hwm.items():
         role = "main" if pid == worker.pid else "pool"
         print(f"Worker {role} process {pid} peak resident (VmHWM): {kib / 1024:.0f} MiB")
-    print(f"Load average during the run: {os.getloadavg()}")
+    print(
+        f"Worker CPU time: {worker_cpu:.1f} s "
+        f"({worker_cpu / max(counter.accepted, 1) * 1000:.1f} ms per email)"
+    )
+    print(f"Load average at the end (this machine has {os.cpu_count()} cores): {os.getloadavg()}")
     if counter.accepted < result.created:
         sys.exit("Not all reminders were accepted before the timeout.")
 
