@@ -84,7 +84,17 @@ def reminders_dispatch(*, now: datetime.datetime | None = None) -> DispatchResul
 
 def _mark_stuck_as_unknown(now: datetime.datetime) -> int:
     cutoff = now - _seconds("REMINDERS_SENDING_TIMEOUT", 600)
-    return Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff).update(
+    # Lock in primary-key order, skipping rows another dispatcher holds: two dispatchers
+    # never wait on each other in opposite orders (a deadlock).
+    ids = list(
+        Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff)
+        .order_by("pk")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    return Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.UNKNOWN,
         detail="Sending stopped part-way (the sender was interrupted). The email may or may "
         "not have arrived, so it was not sent again automatically.",
@@ -116,6 +126,7 @@ def _create_due_reminders(now: datetime.datetime) -> int:
                 forum=forum, reminders_enabled=True, user__is_active=True
             )
             .exclude(Exists(already))
+            .order_by("user_id")
             .values_list("user_id", flat=True)
         )
         rows.extend(
@@ -129,8 +140,16 @@ def _create_due_reminders(now: datetime.datetime) -> int:
             )
             for user_id in recipients
         )
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
+    _insert_in_key_order(rows)
     return len(rows)
+
+
+def _insert_in_key_order(rows: list[Delivery]) -> None:
+    """Insert, skipping rows that exist. Two dispatchers inserting the same rows in
+    different orders could deadlock on each other's uncommitted rows, so both insert in
+    the order of the unique key."""
+    rows.sort(key=lambda row: (row.kind, row.forum_id or 0, row.recipient_id, row.occasion_date))
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
 
 
 def _create_due_digests(now: datetime.datetime) -> int:
@@ -147,6 +166,7 @@ def _create_due_digests(now: datetime.datetime) -> int:
             frequency=DigestFrequency.WEEKLY, weekday=local_weekday, user__is_active=True
         )
         .exclude(Exists(already))
+        .order_by("user_id")
         .values_list("user_id", flat=True)
     )
     rows = [
@@ -159,7 +179,7 @@ def _create_due_digests(now: datetime.datetime) -> int:
         )
         for user_id in recipients
     ]
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
+    _insert_in_key_order(rows)
     return len(rows)
 
 

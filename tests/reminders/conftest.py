@@ -39,6 +39,21 @@ def due_moment(forum: Forum) -> Due:
     )
 
 
+def make_due_now(forum: Forum) -> Due:
+    """Reschedule ``forum`` so that its reminder is due right now, by the real clock: it
+    meets tomorrow at 10:00 and reminds the day before from midnight. Tests with a real
+    worker use this, because the worker's clock (claims, "too late") is the real one."""
+    tz = forum.place.tz
+    tomorrow = timezone.now().astimezone(tz).date() + datetime.timedelta(days=1)
+    forum.weekday = tomorrow.weekday()
+    forum.start_time = datetime.time(10, 0)
+    forum.reminder_days_before = 1
+    forum.reminder_hour = 0
+    forum.save(update_fields=["weekday", "start_time", "reminder_days_before", "reminder_hour"])
+    meeting = scheduling.meeting_on(scheduling.Rhythm.of(forum), tomorrow)
+    return Due(now=timezone.now(), meeting=meeting, day=tomorrow)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_mail_connection() -> Iterator[None]:
     """The mailer keeps an SMTP connection per process; tests must not share one."""
