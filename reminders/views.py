@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -59,6 +60,12 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
                 frequency=form.cleaned_data["frequency"],
                 weekday=form.cleaned_data["weekday"],
             )
+            if _is_htmx(request):
+                return render(
+                    request,
+                    "reminders/preferences.html#digest_form",
+                    {"form": form, "digest_saved": True},
+                )
             messages.success(request, "Your digest choice is saved.")
             return redirect("reminders:preferences")
     rows = [
@@ -193,7 +200,7 @@ def forum_deliveries(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     )
     page = Paginator(meetings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     rhythm = scheduling.Rhythm.of(forum)
-    next_meeting = scheduling.next_meeting(rhythm, datetime.datetime.now(tz=datetime.UTC))
+    next_meeting = scheduling.next_meeting(rhythm, timezone.now())
     context = {
         "forum": forum,
         "page_obj": page,

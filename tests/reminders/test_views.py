@@ -436,3 +436,19 @@ def test_resend_request_succeeds_with_the_broker_down_and_the_dispatcher_catches
     assert len(callbacks) == 1  # the queueing was attempted, and failed quietly
     assert (failed.status, failed.queued_at) == (DeliveryStatus.PENDING, None)
     assert services.reminders_dispatch().queued == 1
+
+
+def test_digest_choice_with_htmx_returns_just_the_form_with_a_saved_notice(
+    world: World,
+) -> None:
+    response = client_for(world.commissioner).post(
+        reverse("reminders:preferences"),
+        {"frequency": "weekly", "weekday": "2"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.strip().startswith('<form method="post"')
+    assert "Your digest choice is saved." in content
+    assert DigestPreference.objects.get(user=world.commissioner).weekday == 2
