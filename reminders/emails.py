@@ -67,6 +67,10 @@ PARTS_TTL = 60.0
 _parts: dict[tuple[Any, ...], tuple[float, MeetingParts]] = {}
 
 
+def clear_meeting_cache() -> None:
+    _parts.clear()
+
+
 def meeting_parts(forum: Forum, start: datetime.datetime, since: datetime.datetime) -> MeetingParts:
     key = (
         forum.pk,

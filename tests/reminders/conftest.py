@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from partnerships.models import Forum
-from reminders import mailer, scheduling
+from reminders import emails, mailer, scheduling
 from tests.services import free_port
 
 
@@ -55,11 +55,14 @@ def make_due_now(forum: Forum) -> Due:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_mail_connection() -> Iterator[None]:
-    """The mailer keeps an SMTP connection per process; tests must not share one."""
+def _fresh_process_caches() -> Iterator[None]:
+    """The mailer keeps an SMTP connection, and emails a per-meeting cache, per process;
+    tests must not share them (SQLite reuses primary keys after a rollback)."""
     mailer.close()
+    emails.clear_meeting_cache()
     yield
     mailer.close()
+    emails.clear_meeting_cache()
 
 
 @pytest.fixture
