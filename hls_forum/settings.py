@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "partnerships",
     "talking_points",
     "privacy",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "privacy-apply-retention": {
         "task": "privacy.apply_retention",
         "schedule": crontab(hour=3, minute=17),
+    },
+    # Creates due reminder and digest deliveries and queues their sends (reminders app).
+    # "expires": a tick nobody ran within 4 minutes is dropped; the next one does its work.
+    "reminders-dispatch": {
+        "task": "reminders.dispatch",
+        "schedule": 300.0,
+        "options": {"expires": 240},
     },
 }
 
@@ -366,3 +374,10 @@ STORAGES["privacy_exports"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(PRIVACY_EXPORT_ROOT), "base_url": None},
 }
+# Reminders (seconds): a send stuck "sending" this long is marked unknown, never resent;
+# a pending row queued this long ago is queued again; transient SMTP errors back off from
+# the base delay, doubling, for at most REMINDERS_MAX_ATTEMPTS attempts.
+REMINDERS_SENDING_TIMEOUT = env_int("REMINDERS_SENDING_TIMEOUT", 600)
+REMINDERS_REQUEUE_AFTER = env_int("REMINDERS_REQUEUE_AFTER", 900)
+REMINDERS_RETRY_BASE_SECONDS = env_int("REMINDERS_RETRY_BASE_SECONDS", 60)
+REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)

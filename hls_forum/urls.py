@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("talking_points.urls")),
     path("", include("privacy.urls")),
+    path("", include("reminders.urls")),
 ]
 
 handler400 = "partnerships.views.bad_request"

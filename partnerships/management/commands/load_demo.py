@@ -17,6 +17,7 @@ LOADERS = [
     "talking_points.demo",
     "talking_points.demo_sessions",
     "partnerships.demo_picture",
+    "reminders.demo",
 ]
 
 
