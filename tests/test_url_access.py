@@ -9,10 +9,21 @@ page cannot ship without saying who may see it.
 
 Expectations are an HTTP status, or ``LOGIN`` (a redirect to the sign-in page), or
 ``redirect("/prefix")`` (a redirect whose target starts with that prefix).
+
+In ``world``, organisations A and B both work in ``world.place``, so member_a, lead_a and
+member_b are in its partnership, as is the commissioner (who covers it) and the facilitator
+(of ``world.forum``, which meets there). The facilitator is the forum's only member. Staff
+belong to no organisation, forum or place: for private data they are outsiders.
+
+A key may name a variant after a space (``"talking_points:entry_detail [public]"``) when one
+URL must be checked against several objects, such as a learning entry at each visibility.
+A case that reveals a bug not fixed yet is listed in ``known_bugs`` (persona -> reason) and
+runs as a strict xfail: it fails loudly once the bug is fixed, so the entry gets cleaned up.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +33,16 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from partnerships import services
 from partnerships.models import CommissionerProfile, Membership
+from privacy.models import DataExport
+from reminders import tokens
+from reminders.models import Delivery, DeliveryKind, DeliveryStatus
+from talking_points import services as session_services
+from talking_points.models import LearningEntry, LearningLink, Session
+from tests import factories
 from tests.conftest import PERSONAS, World, client_for
 
 LOGIN = "login"
@@ -57,6 +75,38 @@ def only(allowed: dict[str, Expectation], others: int = 403) -> dict[str, Expect
     return {**signed_in(others), **allowed}
 
 
+# Who is who in ``world.place`` (see the module docstring).
+ORG_A = ("member_a", "lead_a")
+PARTNERSHIP = ("member_a", "lead_a", "member_b", "facilitator", "commissioner")
+
+
+def seen_by(*personas: str, status: Expectation = 200, others: int = 404) -> dict[str, Expectation]:
+    """A page that needs no sign-in: the listed personas get ``status``; to everyone else,
+    anonymous visitors included, the object does not exist."""
+    return {**everyone(others), **dict.fromkeys(personas, status)}
+
+
+def each(personas: tuple[str, ...], status: Expectation) -> dict[str, Expectation]:
+    return dict.fromkeys(personas, status)
+
+
+def partnership(status: Expectation = 200, staff: int = 404) -> dict[str, Expectation]:
+    """Signed-in pages for the place's partnership; staff are outsiders (404 by default)."""
+    return only({**each(PARTNERSHIP, status), "staff": staff})
+
+
+def org_a_writes(status: Expectation) -> dict[str, Expectation]:
+    """Organisation A changes its own learning: partners who can read a ``place`` entry are
+    refused (403); staff cannot see it at all (404)."""
+    return only({**each(ORG_A, status), "staff": 404})
+
+
+def forum_members(status: Expectation = 200, others: int = 404) -> dict[str, Expectation]:
+    """Signed-in pages for members of ``world.forum`` (its facilitator); for session pages,
+    everyone else gets 404: nobody outside a forum learns that a session exists."""
+    return only({"facilitator": status}, others=others)
+
+
 @dataclass(frozen=True)
 class Route:
     get: dict[str, Expectation]
@@ -64,6 +114,9 @@ class Route:
     # For URLs that change something: what a POST (with ``post_data``) answers per persona.
     post: dict[str, Expectation] = field(default_factory=dict)
     post_data: dict[str, str] = field(default_factory=dict)
+    # persona -> why the expectation above is not met yet (strict xfail; see the docstring).
+    known_bugs: dict[str, str] = field(default_factory=dict)
+    known_post_bugs: dict[str, str] = field(default_factory=dict)
 
 
 # --- kwargs builders -------------------------------------------------------------------------
@@ -105,9 +158,225 @@ def pending_join_request(world: World) -> dict[str, Any]:
     return {"slug": world.forum.slug, "pk": join_request.pk}
 
 
+# Place picture (partnerships/urls_picture.py)
+
+
+def relationship(world: World) -> dict[str, Any]:
+    line = factories.RelationshipFactory(place=world.place, source=world.org_a, target=world.org_b)
+    return {"slug": world.place.slug, "pk": line.pk}
+
+
+def glossary_term(world: World) -> dict[str, Any]:
+    term = factories.GlossaryTermFactory(place=world.place, term="co-production")
+    return {"slug": world.place.slug, "pk": term.pk}
+
+
+def member_a_champions(world: World) -> dict[str, Any]:
+    factories.ChampionFactory(place=world.place, user=world.member_a)
+    return {"slug": world.place.slug}
+
+
+def commission(*, public: bool) -> Kwargs:
+    def build(world: World) -> dict[str, Any]:
+        profile = CommissionerProfile.objects.get(user=world.commissioner)
+        line = factories.CommissionFactory(
+            place=world.place, commissioner=profile, is_public=public, providers=[world.org_a]
+        )
+        return {"pk": line.pk}
+
+    return build
+
+
+# Forum sessions (talking_points/urls_sessions.py). Only the facilitator is in the forum.
+
+
+def planned(world: World) -> Session:
+    return session_services.session_plan(
+        forum=world.forum,
+        by=world.facilitator,
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        venue="Community hall",
+        talking_points=[factories.report_point(n) for n in ("6", "4", "16")],
+        time_box_minutes=15,
+    )
+
+
+def live(world: World) -> Session:
+    session = planned(world)
+    session_services.session_open(session=session, by=world.facilitator, present=[])
+    session.refresh_from_db()
+    return session
+
+
+def closed(world: World, summary_for: str) -> Session:
+    session = live(world)
+    session_services.session_close(session=session, by=world.facilitator)
+    session_services.session_publish(session=session, visibility=summary_for, by=world.facilitator)
+    return session
+
+
+def planned_session(world: World) -> dict[str, Any]:
+    return {"pk": planned(world).pk}
+
+
+def live_session(world: World) -> dict[str, Any]:
+    return {"pk": live(world).pk}
+
+
+def closed_session(summary_for: str) -> Kwargs:
+    return lambda world: {"pk": closed(world, summary_for).pk}
+
+
+def planned_agenda_item(world: World) -> dict[str, Any]:
+    session = planned(world)
+    return {"pk": session.pk, "item_pk": session.agenda_items.order_by("position").first().pk}
+
+
+def live_contribution(world: World) -> dict[str, Any]:
+    session = live(world)
+    contribution = session_services.contribution_add(
+        session=session,
+        agenda_item_id=session.current_item_id,
+        user=world.facilitator,
+        text="We keep hearing the same thing.",
+        anonymous=False,
+    )
+    return {"pk": session.pk, "contribution_pk": contribution.pk}
+
+
+def live_action(world: World) -> dict[str, Any]:
+    action = session_services.action_add(
+        session=live(world),
+        by=world.facilitator,
+        text="Write to the board.",
+        owner=None,
+        due_on=None,
+    )
+    return {"pk": action.pk}
+
+
+def live_decision(world: World) -> dict[str, Any]:
+    decision = session_services.decision_record(
+        session=live(world), by=world.facilitator, text="Meet at the library from now on."
+    )
+    return {"pk": decision.pk}
+
+
+def report_talking_point(world: World) -> dict[str, Any]:
+    return {"slug": world.forum.slug, "pk": factories.report_point("1").pk}
+
+
+# Learning logs (talking_points/urls_learning.py): entries by organisation A in world.place.
+
+
+def entry(world: World, visibility: str, kind: str = "breakthrough") -> LearningEntry:
+    return LearningEntry.objects.create(
+        place=world.place,
+        organisation=world.org_a,
+        author=world.member_a,
+        visibility=visibility,
+        kind=kind,
+        title=f"A {kind} shared with: {visibility}",
+        body="We tried something and it worked.",
+    )
+
+
+def entry_at(visibility: str) -> Kwargs:
+    return lambda world: {"pk": entry(world, visibility).pk}
+
+
+def consented_story(world: World) -> dict[str, Any]:
+    story = entry(world, "place", kind="story")
+    factories.StoryConsentFactory(entry=story, widest_visibility="place")
+    return {"pk": story.pk}
+
+
+def link_between_entries(world: World) -> dict[str, Any]:
+    source = entry(world, "place")
+    link = LearningLink.objects.create(
+        entry=source, other_entry=entry(world, "public"), relation="came_from"
+    )
+    return {"pk": link.pk}
+
+
+def commissioner_review(world: World) -> dict[str, Any]:
+    review = factories.ReviewFactory(entry=entry(world, "place"), author=world.commissioner)
+    return {"pk": review.pk}
+
+
+def learning_linked_to_planned_session(world: World) -> dict[str, Any]:
+    session = planned(world)
+    LearningLink.objects.create(entry=entry(world, "public"), session=session, relation="led_to")
+    return {"pk": session.pk}
+
+
+# Privacy (privacy/urls.py)
+
+
+def member_a_export(world: World) -> dict[str, Any]:
+    # Ready but without a file, so its owner is told it is gone (410): a test must not write
+    # into the real export storage. Everyone else must not learn that it exists.
+    now = timezone.now()
+    export = DataExport.objects.create(
+        user=world.member_a,
+        status="ready",
+        finished_at=now,
+        expires_at=now + datetime.timedelta(days=1),
+    )
+    return {"pk": export.pk}
+
+
+# Reminders (reminders/urls.py)
+
+
+def unsubscribe_token(world: World) -> dict[str, Any]:
+    return {
+        "token": tokens.unsubscribe_token(user_id=world.facilitator.pk, forum_id=world.forum.pk)
+    }
+
+
+def invite_only_forum(world: World) -> dict[str, Any]:
+    world.forum.access = "invite"
+    world.forum.save(update_fields=["access"])
+    return {"slug": world.forum.slug}
+
+
+def failed_delivery(world: World) -> Delivery:
+    when = timezone.now() - datetime.timedelta(days=1)
+    return Delivery.objects.create(
+        kind=DeliveryKind.REMINDER,
+        forum=world.forum,
+        recipient=world.facilitator,
+        occasion_date=when.date(),
+        occasion_at=when,
+        status=DeliveryStatus.FAILED,
+        detail="SMTPDataError: 550 No such mailbox",
+    )
+
+
+def meeting_day(world: World) -> dict[str, Any]:
+    return {"slug": world.forum.slug, "day": failed_delivery(world).occasion_date.isoformat()}
+
+
+def delivery_pk(world: World) -> dict[str, Any]:
+    return {"pk": failed_delivery(world).pk}
+
+
+# --- Known bugs (strict xfails; listed in the report that added them) -----------------------
+
+PERSONAS_OUTSIDE_THE_FORUM = [p for p in PERSONAS if p != "facilitator"]
+SESSION_LEARNING_BUG = (
+    "session_learning/decision_learning fetch the session or decision without "
+    "Session.objects.visible_to, so people outside the forum (even anonymous) learn that a "
+    "planned or live session exists and when; tests/talking_points/test_learning_views.py "
+    "currently expects that"
+)
+
+
 # --- The registry -------------------------------------------------------------------------------
 
 ROUTES: dict[str, Route] = {
+    # --- Foundation (hls_forum/urls.py, partnerships/urls.py) ----------------------------------
     "home": Route(get=everyone(200)),
     "healthz": Route(get=everyone(200)),
     "privacy": Route(get=everyone(200)),
@@ -174,6 +443,296 @@ ROUTES: dict[str, Route] = {
         post=only({"facilitator": 302}),
         post_data={"reminders": "off"},
     ),
+    # --- Place picture (partnerships/urls_picture.py) ---------------------------------------
+    "partnerships:place_picture": Route(get=everyone(200), kwargs=place_slug),
+    "partnerships:system_map": Route(
+        # The partnership sees the map; only forum members draw on it.
+        get=partnership(200),
+        kwargs=place_slug,
+        post={**partnership(403), "facilitator": 400},  # an empty form shows its errors
+    ),
+    "partnerships:relationship_remove": Route(
+        get={**partnership(403), "facilitator": 200},
+        kwargs=relationship,
+        post={**partnership(403), "facilitator": 302},
+    ),
+    "partnerships:propositions": Route(
+        get=partnership(200),
+        kwargs=place_slug,
+        post={**partnership(403), "facilitator": 400},
+    ),
+    "partnerships:glossary": Route(
+        # The glossary is public; the partnership adds to it. The form is only offered to
+        # partners, so a post from anyone else (signed in or not) is refused with a reason.
+        get=everyone(200),
+        kwargs=place_slug,
+        post={**each(PARTNERSHIP, 400), "staff": 403, "anonymous": 403},
+    ),
+    "partnerships:glossary_edit": Route(
+        get=only(each(PARTNERSHIP, 200)),
+        kwargs=glossary_term,
+        post=only(each(PARTNERSHIP, 400)),
+    ),
+    "partnerships:glossary_delete": Route(
+        get=only(each(PARTNERSHIP, 200)),
+        kwargs=glossary_term,
+        post=only(each(PARTNERSHIP, 302)),
+    ),
+    "partnerships:champions": Route(
+        get=everyone(200),
+        kwargs=place_slug,
+        post={**each(PARTNERSHIP, 400), "staff": 403, "anonymous": 403},  # as the glossary
+    ),
+    "partnerships:champion_step_down": Route(
+        # Only a champion has something to step down from.
+        get=only({"member_a": 200}, others=404),
+        kwargs=member_a_champions,
+        post=only({"member_a": 302}, others=404),
+    ),
+    "partnerships:commission_list": Route(get=everyone(200)),
+    "partnerships:commission_export": Route(get=everyone(200)),
+    "partnerships:commission_create": Route(
+        get=only({"commissioner": 200}),
+        post=only({"commissioner": 200}),  # an empty form re-renders with its errors
+    ),
+    "partnerships:commission_detail [public]": Route(
+        get=everyone(200), kwargs=commission(public=True)
+    ),
+    "partnerships:commission_detail [unpublished]": Route(
+        get=seen_by(*PARTNERSHIP), kwargs=commission(public=False)
+    ),
+    "partnerships:commission_edit": Route(
+        get={**partnership(403), "commissioner": 200},
+        kwargs=commission(public=False),
+        post={**partnership(403), "commissioner": 200},  # re-renders with its errors
+    ),
+    "partnerships:commission_delete": Route(
+        get={**partnership(403), "commissioner": 200},
+        kwargs=commission(public=False),
+        post={**partnership(403), "commissioner": 302},
+    ),
+    "partnerships:forum_wellbeing": Route(get=forum_members(200), kwargs=forum_slug),
+    "partnerships:wellbeing_check_in": Route(
+        get=forum_members(200),
+        kwargs=live_session,
+        post=forum_members(400),
+    ),
+    "partnerships:readability_check": Route(
+        # htmx helper that scores the posted text; it reads and stores nothing.
+        get=everyone(405),
+        post=everyone(200),
+        post_data={"text": "We will work together on what matters to people."},
+    ),
+    # --- Forum sessions (talking_points/urls_sessions.py) -------------------------------------
+    # The forum and its published record are public; sessions belong to its members.
+    "talking_points:forum_talking_points": Route(
+        get=only({"facilitator": 200}),
+        kwargs=forum_slug,
+        post=only({"facilitator": 302}),
+        post_data={"text": "How do we hear from people who never come?"},
+    ),
+    "talking_points:talking_point_retire": Route(
+        get=signed_in(405),
+        kwargs=report_talking_point,
+        post=only({"facilitator": 302}),
+    ),
+    "talking_points:forum_sessions": Route(get=everyone(200), kwargs=forum_slug),
+    "talking_points:forum_decisions": Route(get=everyone(200), kwargs=forum_slug),
+    "talking_points:forum_actions": Route(get=everyone(200), kwargs=forum_slug),
+    "talking_points:session_plan": Route(
+        get=only({"facilitator": 200}),
+        kwargs=forum_slug,
+        post=only({"facilitator": 400}),
+    ),
+    "talking_points:session_detail [planned]": Route(
+        get=seen_by("facilitator"), kwargs=planned_session
+    ),
+    "talking_points:session_detail [live]": Route(get=seen_by("facilitator"), kwargs=live_session),
+    "talking_points:session_detail [closed, members only]": Route(
+        get=seen_by("facilitator"), kwargs=closed_session("members")
+    ),
+    "talking_points:session_detail [closed, published to the place]": Route(
+        get=seen_by(*PARTNERSHIP), kwargs=closed_session("place")
+    ),
+    "talking_points:session_detail [closed, public]": Route(
+        get=everyone(200), kwargs=closed_session("public")
+    ),
+    "talking_points:session_edit": Route(
+        get=forum_members(200), kwargs=planned_session, post=forum_members(400)
+    ),
+    "talking_points:session_delete": Route(
+        get=forum_members(200), kwargs=planned_session, post=forum_members(302)
+    ),
+    "talking_points:agenda_add": Route(
+        get=signed_in(405), kwargs=planned_session, post=forum_members(400)
+    ),
+    "talking_points:agenda_item_time_box": Route(
+        get=signed_in(405), kwargs=planned_agenda_item, post=forum_members(400)
+    ),
+    "talking_points:agenda_item_move": Route(
+        get=signed_in(405),
+        kwargs=planned_agenda_item,
+        post=forum_members(302),
+        post_data={"direction": "down"},
+    ),
+    "talking_points:agenda_item_remove": Route(
+        get=signed_in(405), kwargs=planned_agenda_item, post=forum_members(302)
+    ),
+    "talking_points:session_open": Route(
+        get=forum_members(200), kwargs=planned_session, post=forum_members(302)
+    ),
+    "talking_points:session_join": Route(
+        get=signed_in(405), kwargs=live_session, post=forum_members(302)
+    ),
+    "talking_points:session_poll": Route(get=seen_by("facilitator"), kwargs=live_session),
+    "talking_points:agenda_advance": Route(
+        get=signed_in(405), kwargs=live_session, post=forum_members(302)
+    ),
+    "talking_points:contribution_add": Route(
+        get=signed_in(405), kwargs=live_session, post=forum_members(400)
+    ),
+    "talking_points:contribution_hide": Route(
+        get=forum_members(200),
+        kwargs=live_contribution,
+        post=forum_members(400),  # a reason is required
+    ),
+    "talking_points:session_export": Route(get=forum_members(200), kwargs=live_session),
+    "talking_points:round_robin": Route(
+        get=signed_in(405), kwargs=live_session, post=forum_members(400)
+    ),
+    "talking_points:decision_add": Route(
+        get=signed_in(405), kwargs=live_session, post=forum_members(400)
+    ),
+    "talking_points:action_add": Route(
+        get=signed_in(405), kwargs=live_session, post=forum_members(400)
+    ),
+    "talking_points:session_close": Route(
+        get=forum_members(200), kwargs=live_session, post=forum_members(302)
+    ),
+    "talking_points:session_publish": Route(
+        get=signed_in(405), kwargs=closed_session("members"), post=forum_members(400)
+    ),
+    "talking_points:action_done": Route(
+        get=signed_in(405), kwargs=live_action, post=forum_members(302)
+    ),
+    # --- Learning logs (talking_points/urls_learning.py) --------------------------------------
+    # Lists show each reader what they may see, so they answer everyone; one entry is a 404
+    # to whoever its visibility leaves out. Organisation A keeps its log; others may not.
+    "talking_points:learning_log": Route(get=everyone(200), kwargs=place_slug),
+    "talking_points:learning_compare": Route(get=everyone(200), kwargs=place_slug),
+    "talking_points:learning_export_csv": Route(get=everyone(200), kwargs=place_slug),
+    "talking_points:learning_print": Route(get=everyone(200), kwargs=place_slug),
+    "talking_points:learning_feed": Route(get=everyone(200), kwargs=place_slug),
+    "talking_points:learning_search": Route(get=everyone(200)),
+    "talking_points:entry_create": Route(
+        # Members of organisations working in the place write; others are told how to.
+        get=only(each(("member_a", "lead_a", "member_b"), 200)),
+        kwargs=place_slug,
+        post=only(each(("member_a", "lead_a", "member_b"), 200)),  # re-renders with errors
+    ),
+    "talking_points:entry_detail [organisation]": Route(
+        get=seen_by(*ORG_A), kwargs=entry_at("organisation")
+    ),
+    "talking_points:entry_detail [commissioners]": Route(
+        get=seen_by(*ORG_A, "commissioner"), kwargs=entry_at("commissioners")
+    ),
+    "talking_points:entry_detail [place]": Route(
+        get=seen_by(*PARTNERSHIP), kwargs=entry_at("place")
+    ),
+    "talking_points:entry_detail [public]": Route(get=everyone(200), kwargs=entry_at("public")),
+    "talking_points:entry_detail [story without consent]": Route(
+        get=seen_by(*ORG_A), kwargs=lambda world: {"pk": entry(world, "place", kind="story").pk}
+    ),
+    "talking_points:entry_edit": Route(
+        get=org_a_writes(200), kwargs=entry_at("place"), post=org_a_writes(200)
+    ),
+    "talking_points:entry_delete": Route(
+        get=org_a_writes(200), kwargs=entry_at("place"), post=org_a_writes(302)
+    ),
+    "talking_points:entry_share": Route(
+        get=org_a_writes(200), kwargs=entry_at("place"), post=org_a_writes(200)
+    ),
+    "talking_points:consent_record": Route(
+        get=org_a_writes(200), kwargs=consented_story, post=org_a_writes(200)
+    ),
+    "talking_points:consent_withdraw": Route(
+        get=org_a_writes(200), kwargs=consented_story, post=org_a_writes(302)
+    ),
+    "talking_points:entry_link_add": Route(
+        get=org_a_writes(200), kwargs=entry_at("place"), post=org_a_writes(200)
+    ),
+    "talking_points:entry_link_remove": Route(
+        get=signed_in(405), kwargs=link_between_entries, post=org_a_writes(302)
+    ),
+    "talking_points:entry_mark_read": Route(
+        get=signed_in(405),
+        kwargs=entry_at("place"),
+        post=only({"commissioner": 302, "staff": 404}),
+    ),
+    "talking_points:review_create": Route(
+        get=only({"commissioner": 200, "staff": 404}),
+        kwargs=entry_at("place"),
+        post=only({"commissioner": 200, "staff": 404}),  # re-renders with its errors
+    ),
+    "talking_points:review_reply": Route(
+        # A conversation between organisation A and the commissioner who responded.
+        get=only({**each(ORG_A, 200), "commissioner": 200, "staff": 404}),
+        kwargs=commissioner_review,
+        post=only({**each(ORG_A, 200), "commissioner": 200, "staff": 404}),
+    ),
+    "talking_points:review_queue": Route(get=only({"commissioner": 200})),
+    "talking_points:session_learning": Route(
+        get=seen_by("facilitator"),
+        kwargs=learning_linked_to_planned_session,
+        known_bugs=dict.fromkeys(PERSONAS_OUTSIDE_THE_FORUM, SESSION_LEARNING_BUG),
+    ),
+    "talking_points:decision_learning": Route(
+        get=seen_by("facilitator"),
+        kwargs=live_decision,
+        known_bugs=dict.fromkeys(PERSONAS_OUTSIDE_THE_FORUM, SESSION_LEARNING_BUG),
+    ),
+    # --- Security and privacy (privacy/urls.py) -----------------------------------------------
+    "privacy:data": Route(get=signed_in(200)),
+    "privacy:export_request": Route(get=signed_in(405), post=signed_in(302)),
+    "privacy:export_download": Route(
+        get=only({"member_a": 410}, others=404), kwargs=member_a_export
+    ),
+    "privacy:account_delete": Route(
+        get=signed_in(200),
+        # Erasing an account asks for the password again first.
+        post=signed_in(redirect("/accounts/reauthenticate/")),
+        post_data={"confirm": "on"},
+    ),
+    "privacy:audit_log": Route(get=only({"staff": 200})),
+    # --- Reminders (reminders/urls.py) ---------------------------------------------------------
+    "reminders:preferences": Route(
+        get=signed_in(200),
+        # Weekly digests are for commissioners and VCS staff; an empty form shows its errors.
+        post=only(each(("member_a", "lead_a", "member_b", "commissioner"), 200)),
+    ),
+    "reminders:forum_reminders_toggle": Route(
+        get=signed_in(405),
+        kwargs=forum_slug,
+        post=only({"facilitator": 302}),
+        post_data={"enabled": "0"},
+    ),
+    "reminders:unsubscribe": Route(
+        # RFC 8058: the signed address is the key; no sign-in or cookie needed.
+        get=everyone(200),
+        kwargs=unsubscribe_token,
+        post=everyone(200),
+    ),
+    "reminders:forum_calendar [open forum]": Route(get=everyone(200), kwargs=forum_slug),
+    "reminders:forum_calendar [invite-only forum]": Route(
+        get=seen_by("facilitator"), kwargs=invite_only_forum
+    ),
+    "reminders:forum_deliveries": Route(get=only({"facilitator": 200}), kwargs=forum_slug),
+    "reminders:meeting_deliveries": Route(get=only({"facilitator": 200}), kwargs=meeting_day),
+    "reminders:delivery_resend": Route(
+        get=only({"facilitator": 200}),
+        kwargs=delivery_pk,
+        post=only({"facilitator": 302}),
+    ),
 }
 
 # Not in our namespaces, but part of the access story: admin and sign-in.
@@ -182,7 +741,7 @@ EXTRA_ROUTES: dict[str, Route] = {
         get={
             **everyone(302),
             "anonymous": redirect("/admin/login/"),
-            "staff": redirect("/accounts/2fa/totp/activate/"),
+            "staff": 200,  # staff in ``world`` have set up two-step sign-in
         }
     ),
     "admin:login": Route(get={**only({"staff": 302}), "anonymous": LOGIN}),
@@ -223,11 +782,17 @@ def our_url_names() -> set[str]:
     return names
 
 
+def url_name(key: str) -> str:
+    """``"app:name [variant]"`` -> ``"app:name"``."""
+    return key.split(" ", 1)[0]
+
+
 def test_every_named_url_is_registered() -> None:
     names = our_url_names()
+    registered = {url_name(key) for key in ROUTES}
 
-    missing = sorted(names - set(ROUTES))
-    stale = sorted(set(ROUTES) - names)
+    missing = sorted(names - registered)
+    stale = sorted(registered - names)
 
     assert missing == [], (
         "These named URLs have no entry in ROUTES in tests/test_url_access.py. Add one that "
@@ -262,12 +827,18 @@ def check(response: Any, expected: Expectation, what: str) -> None:
 ALL_ROUTES = {**ROUTES, **EXTRA_ROUTES}
 
 
+def expect_bug(request: pytest.FixtureRequest, bugs: dict[str, str], persona: str) -> None:
+    if persona in bugs:
+        request.applymarker(pytest.mark.xfail(reason=bugs[persona], strict=True))
+
+
 @pytest.mark.parametrize("name", sorted(ALL_ROUTES))
 def test_get_every_url_as_every_persona(
-    world: World, persona: str, persona_client: Client, name: str
+    request: pytest.FixtureRequest, world: World, persona: str, persona_client: Client, name: str
 ) -> None:
     route = ALL_ROUTES[name]
-    url = reverse(name, kwargs=route.kwargs(world))
+    expect_bug(request, route.known_bugs, persona)
+    url = reverse(url_name(name), kwargs=route.kwargs(world))
 
     response = persona_client.get(url)
 
@@ -278,9 +849,12 @@ POST_ROUTES = sorted(name for name, route in ALL_ROUTES.items() if route.post)
 
 
 @pytest.mark.parametrize("name", POST_ROUTES)
-def test_post_to_every_changing_url_as_every_persona(world: World, persona: str, name: str) -> None:
+def test_post_to_every_changing_url_as_every_persona(
+    request: pytest.FixtureRequest, world: World, persona: str, name: str
+) -> None:
     route = ALL_ROUTES[name]
-    url = reverse(name, kwargs=route.kwargs(world))
+    expect_bug(request, route.known_post_bugs, persona)
+    url = reverse(url_name(name), kwargs=route.kwargs(world))
 
     response = client_for(world.user(persona)).post(url, route.post_data)
 
@@ -291,3 +865,5 @@ def test_registry_covers_every_persona() -> None:
     for name, route in ALL_ROUTES.items():
         assert set(route.get) == set(PERSONAS), name
         assert not route.post or set(route.post) == set(PERSONAS), name
+        assert set(route.known_bugs) <= set(PERSONAS), name
+        assert set(route.known_post_bugs) <= set(route.post), name
