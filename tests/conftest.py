@@ -54,9 +54,11 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Argon2 is deliberately slow (and memory-hungry); tests create many users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Argon2 is deliberately slow (and memory-hungry); tests create many users. The one
+    place for this: a test marked ``production_password_hashers`` keeps the real setting."""
+    if request.node.get_closest_marker("production_password_hashers") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
