@@ -241,8 +241,7 @@ def existing_pks() -> dict[str, set[Any]]:
     # Sets, not MAX(pk): some models (the picture's anonymous check-ins) have UUID keys,
     # which are neither ordered by creation nor accepted by PostgreSQL's MAX().
     return {
-        m._meta.label: set(m._default_manager.values_list("pk", flat=True))
-        for m in domain_models()
+        m._meta.label: set(m._default_manager.values_list("pk", flat=True)) for m in domain_models()
     }
 
 
