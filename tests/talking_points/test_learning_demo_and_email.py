@@ -76,6 +76,7 @@ def test_response_is_emailed_to_the_organisation_by_a_real_worker(
     worker_person = factories.MembershipFactory(organisation=org).user
     colleague = factories.MembershipFactory(organisation=org).user
     commissioner = factories.CommissionerProfileFactory(places=[place]).user
+    factories.give_mfa(commissioner)  # commissioners must use two-step sign-in
     outsider = factories.MembershipFactory(
         organisation=factories.OrganisationFactory(places=[place])
     ).user
