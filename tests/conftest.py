@@ -8,6 +8,7 @@ where organisations A and B both work and ``world.forum`` meets.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,31 @@ def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None
     place for this: a test marked ``production_password_hashers`` keeps the real setting."""
     if request.node.get_closest_marker("production_password_hashers") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _flushes_the_database(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    transactional_marker = marker is not None and bool(marker.kwargs.get("transaction"))
+    names = set(request.fixturenames)
+    return transactional_marker or bool(names & {"transactional_db", "live_server"})
+
+
+@pytest.fixture(autouse=True)
+def report_talking_points_survive_flushes(
+    request: pytest.FixtureRequest, django_db_blocker: Any
+) -> Iterator[None]:
+    """The report's talking points are rows from a data migration. A transactional test
+    (browser, worker, live server) ends by flushing every table, rows included; put them
+    back straight after, so every later test finds them whatever the order.
+
+    Autouse, so it is set up before the database fixtures and torn down after their flush.
+    """
+    yield
+    if _flushes_the_database(request):
+        from talking_points.report import ensure_report_talking_points
+
+        with django_db_blocker.unblock():
+            ensure_report_talking_points()
 
 
 @pytest.fixture
