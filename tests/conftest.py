@@ -62,28 +62,28 @@ def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _flushes_the_database(request: pytest.FixtureRequest) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+def _flushes_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
     transactional_marker = marker is not None and bool(marker.kwargs.get("transaction"))
-    names = set(request.fixturenames)
+    names = set(getattr(item, "fixturenames", ()))
     return transactional_marker or bool(names & {"transactional_db", "live_server"})
 
 
-@pytest.fixture(autouse=True)
-def report_talking_points_survive_flushes(
-    request: pytest.FixtureRequest, django_db_blocker: Any
-) -> Iterator[None]:
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """The report's talking points are rows from a data migration. A transactional test
     (browser, worker, live server) ends by flushing every table, rows included; put them
-    back straight after, so every later test finds them whatever the order.
+    back straight after, so every later test (and a later run with --reuse-db) finds them.
 
-    Autouse, so it is set up before the database fixtures and torn down after their flush.
+    A hook, not a fixture: it must run after pytest-django's own fixtures have flushed.
     """
     yield
-    if _flushes_the_database(request):
+    if _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
         from talking_points.report import ensure_report_talking_points
 
-        with django_db_blocker.unblock():
+        with item.config.stash[blocking_manager_key].unblock():
             ensure_report_talking_points()
 
 
