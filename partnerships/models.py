@@ -313,10 +313,6 @@ class ForumMembership(models.Model):
     def is_facilitator(self) -> bool:
         return self.role == ForumRole.FACILITATOR
 
-    def set_reminders(self, *, enabled: bool) -> None:
-        self.reminders_enabled = enabled
-        self.save(update_fields=["reminders_enabled"])
-
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", "Waiting for a reply"

@@ -33,6 +33,12 @@ urlpatterns = [
     ),
     path("forums/<slug:slug>/invite/", views.forum_invite, name="forum_invite"),
     path("forums/<slug:slug>/leave/", views.forum_leave, name="forum_leave"),
-    path("forums/<slug:slug>/reminders/", views.forum_reminders, name="forum_reminders"),
+    # Not forums/<slug>/reminders/: that is the facilitators' "who was sent what" page
+    # (reminders:forum_deliveries).
+    path(
+        "forums/<slug:slug>/membership/reminders/",
+        views.forum_reminders,
+        name="forum_reminders",
+    ),
     *urls_picture.urlpatterns,
 ]

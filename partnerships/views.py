@@ -402,7 +402,10 @@ def forum_reminders(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     forum = permissions.get_forum_or_404(slug)
     membership = permissions.require_forum_membership(request.user, forum)
     enabled = request.POST.get("reminders") == "on"
-    membership.set_reminders(enabled=enabled)
+    # The reminders app's service: turning reminders off also stops one already waiting.
+    from reminders.services import forum_reminders_set
+
+    forum_reminders_set(membership=membership, enabled=enabled)
     if enabled:
         messages.success(request, f"You will get reminders before each meeting of {forum}.")
     else:

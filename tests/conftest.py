@@ -8,6 +8,7 @@ where organisations A and B both work and ``world.forum`` meets.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,9 +55,36 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Argon2 is deliberately slow (and memory-hungry); tests create many users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Argon2 is deliberately slow (and memory-hungry); tests create many users. The one
+    place for this: a test marked ``production_password_hashers`` keeps the real setting."""
+    if request.node.get_closest_marker("production_password_hashers") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional_marker = marker is not None and bool(marker.kwargs.get("transaction"))
+    names = set(getattr(item, "fixturenames", ()))
+    return transactional_marker or bool(names & {"transactional_db", "live_server"})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """The report's talking points are rows from a data migration. A transactional test
+    (browser, worker, live server) ends by flushing every table, rows included; put them
+    back straight after, so every later test (and a later run with --reuse-db) finds them.
+
+    A hook, not a fixture: it must run after pytest-django's own fixtures have flushed.
+    """
+    yield
+    if _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from talking_points.report import ensure_report_talking_points
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_report_talking_points()
 
 
 @pytest.fixture

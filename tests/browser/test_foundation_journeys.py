@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from partnerships.demo import DEMO_PASSWORD
+from partnerships.demo_two_step import DEMO_TOTP_SECRET
+from tests.browser.signing_in import sign_in
 from tests.services import axe_check
 
 pytestmark = pytest.mark.browser
@@ -42,14 +44,6 @@ def test_demo_person_signs_in_and_reaches_their_home_page(browser: Any, demo_dat
     assert page.get_by_role("heading", level=1).inner_text() == "Hello, Alex"
     assert "Harbour Recovery Project" in page.inner_text("main")
     axe_check(page)
-
-
-def sign_in(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/me/")
 
 
 def focused_is_error_summary(page: Any) -> bool:
@@ -149,7 +143,7 @@ def test_facilitator_edits_forum_details_and_a_commissioner_edits_their_profile(
     )
     page.get_by_role("button", name="Sign out").click()
 
-    sign_in(page, "commissioner@demo.hls-forum.localhost")
+    sign_in(page, "commissioner@demo.hls-forum.localhost", totp_secret=DEMO_TOTP_SECRET)
     page.get_by_role("link", name="Edit your public profile").click()
     axe_check(page)
     page.get_by_label("When you can be reached").fill("Wednesdays, 10am to 2pm")

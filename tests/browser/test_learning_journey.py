@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from partnerships.demo import DEMO_PASSWORD
+from partnerships.demo_two_step import DEMO_TOTP_SECRET
 from talking_points.models import LearningEntry, Review
+from tests.browser.signing_in import sign_in
 from tests.services import axe_check
 
 pytestmark = pytest.mark.browser
@@ -22,14 +23,6 @@ QUESTION = "Which reminder times worked best for people?"
 @pytest.fixture
 def demo_data(transactional_db: None) -> None:
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/me/")
 
 
 def sign_out(page: Any) -> None:
@@ -74,7 +67,7 @@ def test_worker_shares_an_experiment_and_the_commissioner_asks_a_question(
     sign_out(page)
 
     # The place's commissioner finds it in their queue and asks a question.
-    sign_in(page, COMMISSIONER)
+    sign_in(page, COMMISSIONER, totp_secret=DEMO_TOTP_SECRET)
     page.get_by_role("link", name="Your review queue").click()
     page.wait_for_url("**/reviews/")
     axe_check(page)

@@ -11,9 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from partnerships.demo import DEMO_PASSWORD
+from partnerships.demo_two_step import DEMO_TOTP_SECRET
 from partnerships.models import Forum
 from talking_points.models import Session, WellbeingCheckIn
+from tests.browser.signing_in import sign_in
 from tests.services import axe_check
 
 pytestmark = pytest.mark.browser
@@ -22,14 +23,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo_data(transactional_db: None) -> None:
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/me/")
 
 
 def test_partner_visits_every_part_of_the_place_picture(
@@ -169,7 +162,7 @@ def test_commissioner_records_a_commission_with_a_readability_hint(
     browser: Any, demo_data: None
 ) -> None:
     page = browser.new_page()
-    sign_in(page, "commissioner@demo.hls-forum.localhost")
+    sign_in(page, "commissioner@demo.hls-forum.localhost", totp_secret=DEMO_TOTP_SECRET)
     page.goto("/commissions/new/?place=plymouth")
     axe_check(page)
     page.get_by_label("What is funded").fill("Night-time outreach")

@@ -139,6 +139,7 @@ def test_another_commissioner_cannot_edit_the_profile(
     world: World, profile: CommissionerProfile
 ) -> None:
     other = factories.CommissionerProfileFactory(places=[world.place]).user
+    factories.give_mfa(other)  # commissioners must use two-step sign-in
 
     response = client_for(other).post(edit_url(profile), profile_data(profile))
 

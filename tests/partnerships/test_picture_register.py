@@ -142,6 +142,7 @@ def test_commissioner_edits_their_own_commission(world: World) -> None:
 def test_another_commissioner_cannot_edit_or_remove(world: World) -> None:
     commission = factories.CommissionFactory(place=world.place, commissioner=profile(world))
     other = factories.CommissionerProfileFactory(places=[world.place]).user
+    factories.give_mfa(other)  # commissioners must use two-step sign-in
     client = client_for(other)
     edit = client.post(
         reverse("partnerships:commission_edit", kwargs={"pk": commission.pk}),

@@ -25,6 +25,7 @@ def sign_up(password: str, email: str = "new.person@example.org") -> str:
     return response.content.decode() if response.status_code == 200 else ""
 
 
+@pytest.mark.production_password_hashers
 def test_passwords_are_hashed_with_argon2() -> None:
     sign_up("a long and memorable passphrase")
 

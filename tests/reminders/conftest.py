@@ -166,9 +166,3 @@ def scripted_smtp() -> Iterator[ScriptedSMTP]:
         yield server
     finally:
         controller.stop()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Argon2 is deliberately slow; these tests never check passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

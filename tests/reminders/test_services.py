@@ -277,11 +277,7 @@ def test_reminder_has_rfc8058_one_click_unsubscribe_headers(
 def test_reminder_without_session_data_suggests_a_talking_point_by_rotation_and_says_so(
     world: World, members: list[ForumMembership]
 ) -> None:
-    # The report's points come from a data migration, which transactional tests flush.
-    for number in ("1", "2", "3"):
-        TalkingPoint.objects.get_or_create(
-            number=number, forum=None, defaults={"text": f"Talking point {number}"}
-        )
+    # The report's points (a data migration; tests/conftest.py restores them after flushes).
     for user in (world.member_a, world.member_b):
         services.delivery_send(delivery_id=dispatch_and_get(world, user).pk)
 

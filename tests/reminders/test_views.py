@@ -154,6 +154,31 @@ def test_member_turns_reminders_off_and_on(
     assert "Reminders for Testford Forum are on." in on.content.decode()
 
 
+def test_turning_reminders_off_on_the_forum_page_stops_the_waiting_reminder(
+    world: World, member_a_in_forum: ForumMembership
+) -> None:
+    meeting = due_moment(world.forum).meeting
+    waiting = Delivery.objects.create(
+        kind=DeliveryKind.REMINDER,
+        forum=world.forum,
+        recipient=world.member_a,
+        occasion_date=meeting.date(),
+        occasion_at=meeting,
+        status=DeliveryStatus.PENDING,
+    )
+
+    # The "Turn reminders off" button on the forum's own page (partnerships app).
+    response = client_for(world.member_a).post(
+        reverse("partnerships:forum_reminders", kwargs={"slug": world.forum.slug}),
+        {"reminders": "off"},
+    )
+
+    waiting.refresh_from_db()
+    assert response.status_code == 302
+    assert reminders_on(world.member_a, world) is False
+    assert waiting.status == DeliveryStatus.SKIPPED
+
+
 def test_reminder_toggle_with_htmx_returns_just_the_row(
     world: World, member_a_in_forum: ForumMembership
 ) -> None:

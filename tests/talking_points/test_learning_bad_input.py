@@ -19,11 +19,6 @@ from tests import factories
 from tests.conftest import World, client_for
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def valid_entry(world: World, **overrides: Any) -> dict[str, Any]:
     data = {
         "organisation": world.org_a.pk,

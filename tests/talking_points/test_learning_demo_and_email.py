@@ -69,14 +69,14 @@ def test_demo_public_feed_lists_public_learning(client: Client, db: None) -> Non
 
 @pytest.mark.services
 def test_response_is_emailed_to_the_organisation_by_a_real_worker(
-    celery_worker: Any, smtp_server: Any, transactional_db: None, settings: Any
+    celery_worker: Any, smtp_server: Any, transactional_db: None
 ) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     place = factories.PlaceFactory(slug="testford")
     org = factories.OrganisationFactory(places=[place])
     worker_person = factories.MembershipFactory(organisation=org).user
     colleague = factories.MembershipFactory(organisation=org).user
     commissioner = factories.CommissionerProfileFactory(places=[place]).user
+    factories.give_mfa(commissioner)  # commissioners must use two-step sign-in
     outsider = factories.MembershipFactory(
         organisation=factories.OrganisationFactory(places=[place])
     ).user

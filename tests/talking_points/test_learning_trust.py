@@ -33,12 +33,6 @@ SEES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """Argon2 is deliberately slow; these tests create hundreds of people."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def may_see(persona: str, visibility: str) -> bool:
     return persona in SEES[visibility]
 

@@ -23,12 +23,6 @@ from tests import factories
 from tests.conftest import World, client_for
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """Argon2 is deliberately slow; these tests create hundreds of people."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def log_url(world: World, query: str = "") -> str:
     url = reverse("talking_points:learning_log", args=[world.place.slug])
     return f"{url}?{query}" if query else url

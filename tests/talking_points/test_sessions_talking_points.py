@@ -20,8 +20,6 @@ def points_url(world: World) -> str:
 
 
 def test_the_reports_talking_points_ship_with_7a_and_7b_as_parts_of_7(db: None) -> None:
-    factories.report_point("1")
-
     top = list(
         TalkingPoint.objects.filter(forum__isnull=True, parent__isnull=True).values_list(
             "number", flat=True

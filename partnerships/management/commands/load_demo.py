@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from partnerships.demo import DEMO_PASSWORD, DEMO_PEOPLE
+from partnerships.demo_two_step import sign_in_help
 
 # Each feature adds its own loader here, in dependency order.
 LOADERS = [
@@ -18,6 +19,8 @@ LOADERS = [
     "talking_points.demo_sessions",
     "partnerships.demo_picture",
     "reminders.demo",
+    # Last: two-step sign-in keys for every demo commissioner and staff person.
+    "partnerships.demo_two_step",
 ]
 
 
@@ -44,3 +47,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.email:45} {person.role}")
+        self.stdout.write(sign_in_help())

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from partnerships.demo import DEMO_PASSWORD, DEMO_PEOPLE
+from partnerships.demo_two_step import sign_in_help
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Sign in with any demo person (password: {DEMO_PASSWORD}):")
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.email:45} {person.role}")
+        self.stdout.write(sign_in_help())
         self.stdout.write(f"Emails are written to {settings.VAR_DIR / 'mail'}\n")
         try:
             call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
