@@ -684,7 +684,7 @@ def review_reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def session_learning(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(Session.objects.select_related("forum", "forum__place"), pk=pk)
+    session = permissions.get_session_or_404(request.user, pk)
     entries = (
         LearningEntry.objects.visible_to(request.user)
         .filter(links__session=session)
@@ -699,7 +699,9 @@ def session_learning(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def decision_learning(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(
-        Decision.objects.select_related("session", "session__forum", "session__forum__place"),
+        Decision.objects.filter(
+            session__in=Session.objects.visible_to(request.user)
+        ).select_related("session", "session__forum", "session__forum__place"),
         pk=pk,
     )
     entries = (

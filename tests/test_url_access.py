@@ -362,16 +362,7 @@ def delivery_pk(world: World) -> dict[str, Any]:
     return {"pk": failed_delivery(world).pk}
 
 
-# --- Known bugs (strict xfails; listed in the report that added them) -----------------------
-
-PERSONAS_OUTSIDE_THE_FORUM = [p for p in PERSONAS if p != "facilitator"]
-SESSION_LEARNING_BUG = (
-    "session_learning/decision_learning fetch the session or decision without "
-    "Session.objects.visible_to, so people outside the forum (even anonymous) learn that a "
-    "planned or live session exists and when; tests/talking_points/test_learning_views.py "
-    "currently expects that"
-)
-
+# --- Known bugs (strict xfails: a persona's case listed in a route's known_bugs) -----------
 
 # --- The registry -------------------------------------------------------------------------------
 
@@ -684,12 +675,10 @@ ROUTES: dict[str, Route] = {
     "talking_points:session_learning": Route(
         get=seen_by("facilitator"),
         kwargs=learning_linked_to_planned_session,
-        known_bugs=dict.fromkeys(PERSONAS_OUTSIDE_THE_FORUM, SESSION_LEARNING_BUG),
     ),
     "talking_points:decision_learning": Route(
         get=seen_by("facilitator"),
         kwargs=live_decision,
-        known_bugs=dict.fromkeys(PERSONAS_OUTSIDE_THE_FORUM, SESSION_LEARNING_BUG),
     ),
     # --- Security and privacy (privacy/urls.py) -----------------------------------------------
     "privacy:data": Route(get=signed_in(200)),

@@ -605,6 +605,8 @@ def test_links_to_a_session_and_a_decision_show_both_ways(world: World) -> None:
     entry = entry_for(world, title="Came from the forum", visibility="place")
     session = factories.SessionFactory(forum=world.forum)
     decision = factories.DecisionFactory(session=session, text="Meet at the library")
+    # A planned session is seen by its forum's members only.
+    factories.ForumMembershipFactory(forum=world.forum, user=world.member_a)
     client = client_for(world.member_a)
     url = reverse("talking_points:entry_link_add", args=[entry.pk])
 
@@ -804,7 +806,11 @@ def test_reader_outside_the_organisation_cannot_touch_consent_or_mark_read(world
 
 
 def test_decision_page_lists_only_linked_learning_the_reader_may_see(world: World) -> None:
-    decision = factories.DecisionFactory(session=factories.SessionFactory(forum=world.forum))
+    # A closed session whose summary is shared with the place's partnership.
+    session = factories.SessionFactory(
+        forum=world.forum, status="closed", summary_visibility="place"
+    )
+    decision = factories.DecisionFactory(session=session)
     private = entry_for(world, title="Private learning", visibility="organisation")
     shared = entry_for(world, title="Shared learning", visibility="place")
     for entry in (private, shared):
@@ -813,13 +819,13 @@ def test_decision_page_lists_only_linked_learning_the_reader_may_see(world: Worl
 
     outsider = client_for(world.member_b).get(url).content.decode()
     colleague = client_for(world.member_a).get(url).content.decode()
-    anonymous = Client().get(url).content.decode()
+    anonymous = Client().get(url)
 
     assert "Shared learning" in outsider
     assert "Private learning" not in outsider
     assert "Private learning" in colleague
-    assert "Shared learning" not in anonymous
-    assert decision.text not in anonymous  # decisions are shown to the place's partnership
+    assert anonymous.status_code == 404  # the summary is shared with the place, not the public
+    assert decision.text not in anonymous.content.decode()
     assert Client().get(reverse("talking_points:decision_learning", args=[999])).status_code == 404
 
 
