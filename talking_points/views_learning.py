@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hls_forum.types import AuthenticatedRequest
 from partnerships.models import Place, User
 from partnerships.permissions import partnership_places
+from partnerships.templatetags.picture import prefetch_terms
 
 from . import permissions, services
 from .forms import (
@@ -241,6 +242,8 @@ def learning_print(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_404(Place, slug=slug)
     form, entries, valid = _filtered_entries(request, place)
     page = Paginator(entries.for_lists(), PRINT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each entry explains its place's terms: fetch the glossary once, not once per entry.
+    prefetch_terms(entry.place for entry in page.object_list)
     context = {
         "place": place,
         "form": form,

@@ -38,6 +38,7 @@ from .models import (
     SessionStatus,
     TalkingPoint,
 )
+from .models.wellbeing import check_in_is_open
 from .permissions import (
     can_mark_action_done,
     get_member_session_or_404,
@@ -398,6 +399,8 @@ def _detail(
     if membership is None or session.is_closed:
         return _summary(request, session, membership, status=status, **forms_override)
     is_facilitator = membership.role == ForumRole.FACILITATOR
+    # Members check in (anonymously) from an hour before the start until the close.
+    check_in_open = check_in_is_open(session)
     with timezone.override(tz):
         if session.is_planned:
             agenda = list(
@@ -417,6 +420,7 @@ def _detail(
                 "is_facilitator": is_facilitator,
                 "agenda": agenda,
                 "total_minutes": sum(item.time_box_minutes for item in agenda),
+                "check_in_open": check_in_open,
             }
             if is_facilitator:
                 context["agenda_form"] = forms_override.get("agenda_form") or forms.AgendaItemForm(
@@ -429,6 +433,7 @@ def _detail(
                 request, "talking_points/sessions/session_planned.html", context, status=status
             )
         context = _live_context(request, session, membership)
+        context["check_in_open"] = check_in_open
         context["contribution_form"] = forms_override.get(
             "contribution_form"
         ) or _contribution_form(context)

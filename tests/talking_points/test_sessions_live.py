@@ -21,6 +21,7 @@ from tests.talking_points.sessions_helpers import (  # noqa: F401
     closed,
     join_forum,
     live,
+    open_session,
     planned_session,
 )
 
@@ -323,7 +324,7 @@ def test_summary_forum_and_list_pages_have_pinned_query_counts(
     after = [_count_queries(client, p) for p in pages]
 
     assert before == after
-    assert after == [12, 9, 8, 5, 5, 4]
+    assert after == [13, 9, 8, 5, 5, 4]  # the summary explains terms: one glossary query
 
 
 # --- Moving through the agenda -------------------------------------------------------
@@ -599,6 +600,54 @@ def test_summary_shows_points_contributions_decisions_actions_and_balance(
     assert "Write to the chair." in body
     assert "Every voice" in body
     assert "Carried over to the next session" in body
+
+
+def test_summary_explains_the_places_terms_in_contributions_and_decisions(
+    world: World,
+) -> None:
+    factories.GlossaryTermFactory(place=world.place, term="alliance", meaning="All of us.")
+    sw = open_session(world)
+    services.contribution_add(
+        session=sw.session,
+        agenda_item_id=sw.first.pk,
+        user=sw.member_a,
+        text="The alliance <b>meets</b> late.",
+        anonymous=False,
+    )
+    services.decision_record(
+        session=sw.session, by=sw.facilitator, text="Ask the VCS.", why="The alliance agreed."
+    )
+    services.session_close(session=sw.session, by=sw.facilitator)
+
+    body = client_for(sw.member_a).get(sw.session.get_absolute_url()).content.decode()
+
+    assert body.count(">alliance</dfn>") == 2  # in the contribution, and in the decision's why
+    assert "All of us." in body
+    assert ">VCS</dfn>" in body
+    assert "&lt;b&gt;meets&lt;/b&gt;" in body
+    assert "explain_place" not in body  # template comments stay out of the page
+
+
+def test_planned_and_live_pages_link_members_to_the_wellbeing_check_in(
+    world: World,
+) -> None:
+    later, _ = planned_session(world, days=3)
+    soon, _ = planned_session(world, days=0)
+    Session.objects.filter(pk=soon.pk).update(
+        starts_at=timezone.now() + datetime.timedelta(minutes=30)
+    )
+    check_in = reverse("partnerships:wellbeing_check_in", kwargs={"pk": soon.pk})
+    client = client_for(world.member_a)
+
+    later_page = client.get(later.get_absolute_url()).content.decode()
+    soon_page = client.get(soon.get_absolute_url()).content.decode()
+    services.session_open(session=soon, by=world.facilitator, present=[world.member_a])
+    live_page = client.get(soon.get_absolute_url()).content.decode()
+
+    assert "check-in opens an hour before" in later_page
+    assert reverse("partnerships:wellbeing_check_in", kwargs={"pk": later.pk}) not in later_page
+    assert f'href="{check_in}"' in soon_page
+    assert f'href="{check_in}"' in live_page
 
 
 def test_closing_twice_closes_once(live: SessionWorld) -> None:  # noqa: F811
