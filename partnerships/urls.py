@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("forums/<slug:slug>/invite/", views.forum_invite, name="forum_invite"),
     path("forums/<slug:slug>/leave/", views.forum_leave, name="forum_leave"),
-    path("forums/<slug:slug>/reminders/", views.forum_reminders, name="forum_reminders"),
+    # Not "forums/<slug>/reminders/": that is the facilitator's reminders page (reminders app).
+    path("forums/<slug:slug>/reminders/toggle/", views.forum_reminders, name="forum_reminders"),
     *urls_picture.urlpatterns,
 ]

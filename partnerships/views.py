@@ -400,9 +400,12 @@ def forum_leave(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_POST
 def forum_reminders(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     forum = permissions.get_forum_or_404(slug)
+    from reminders.services import forum_reminders_set
+
     membership = permissions.require_forum_membership(request.user, forum)
     enabled = request.POST.get("reminders") == "on"
-    membership.set_reminders(enabled=enabled)
+    # The reminders app's service: turning them off also stops a reminder already waiting.
+    forum_reminders_set(membership=membership, enabled=enabled)
     if enabled:
         messages.success(request, f"You will get reminders before each meeting of {forum}.")
     else:
