@@ -143,7 +143,11 @@ def _thread(world: World, *, visibility: str = "commissioners", title: str = "Sh
         place=world.place, organisation=world.org_a, visibility=visibility, title=title
     )
     return factories.ReviewFactory(
-        entry=entry, author=world.commissioner, kind="question", text="How did it go?"
+        entry=entry,
+        author=world.commissioner,
+        kind="question",
+        text="How did it go?",
+        created_at=NOW,
     )
 
 
