@@ -31,6 +31,8 @@ from hls_forum.types import AuthenticatedRequest
 from partnerships.models import Place, User
 from partnerships.permissions import partnership_places
 from partnerships.templatetags.picture import prefetch_terms
+from privacy import audit
+from privacy.models import AuditEventType
 
 from . import permissions, services
 from .forms import (
@@ -231,6 +233,15 @@ def learning_export_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
                 ]
             )
 
+    if request.user.is_authenticated:  # a visitor can only ever export public entries
+        audit.record(
+            AuditEventType.LIST_EXPORTED,
+            actor=request.user,
+            target=place,
+            request=request,
+            what="learning_entries",
+            filtered=bool(request.GET),
+        )
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     filename = f"{place.slug}-learning-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -373,6 +384,9 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Prefetch("replies", queryset=Review.objects.select_related("author"))
     )
     consent = StoryConsent.objects.filter(entry=entry).first() if entry.is_story else None
+    if entry.is_story and (user.is_staff or getattr(user, "is_commissioner", False)):
+        # Every time a commissioner or staff member opens a story of change (issue 7, 6).
+        audit.record(AuditEventType.STORY_OPENED, actor=user, target=entry, request=request)
     context = {
         "entry": entry,
         "can_edit": can_edit,

@@ -26,6 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hls_forum.types import AuthenticatedRequest
 from partnerships import permissions as forum_permissions
 from partnerships.models import Forum, ForumMembership, ForumRole
+from privacy import audit
+from privacy.models import AuditEventType
 
 from . import forms, services
 from .models import (
@@ -829,6 +831,13 @@ def session_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Contributions as CSV for forum members. Anonymous ones say "Anonymous" and carry no
     organisation or sector: there is nothing else to export."""
     session, _membership = get_member_session_or_404(request.user, pk)
+    audit.record(
+        AuditEventType.LIST_EXPORTED,
+        actor=request.user,
+        target=session,
+        request=request,
+        what="session_contributions",
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="session-{session.pk}-contributions.csv"'
