@@ -746,9 +746,22 @@ def agenda_with_contributions(session: Session, *, include_hidden: bool) -> list
     return [AgendaEntry(item, grouped[item.pk], hidden[item.pk]) for item in items]
 
 
+def linked_learning_prefetch(viewer: Any) -> Prefetch:
+    """For a list of decisions: the learning entries linked to each that ``viewer`` may see,
+    as ``visible_learning_links`` (what the ``linked_learning`` tag shows). One query."""
+    return Prefetch(
+        "learning_links",
+        queryset=LearningLink.objects.filter(entry__in=LearningEntry.objects.visible_to(viewer))
+        .select_related("entry__organisation")
+        .order_by("-entry__created_at", "-entry_id"),
+        to_attr="visible_learning_links",
+    )
+
+
 def decisions_for(session: Session, viewer: Any) -> list[Decision]:
-    """The session's decisions, each with ``visible_entries``: only the learning entries
-    ``viewer`` may see (a decision may rest on an entry shared with few). Three queries."""
+    """The session's decisions, each with ``visible_entries`` (the learning it rests on)
+    and ``visible_learning_links`` (learning linked to it), both only what ``viewer`` may
+    see (a decision may rest on an entry shared with few). Four queries."""
     return list(
         session.decisions.order_by("created_at", "pk").prefetch_related(
             "at_the_table",
@@ -757,6 +770,7 @@ def decisions_for(session: Session, viewer: Any) -> list[Decision]:
                 queryset=LearningEntry.objects.visible_to(viewer).order_by("title"),
                 to_attr="visible_entries",
             ),
+            linked_learning_prefetch(viewer),
         )
     )
 

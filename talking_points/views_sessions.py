@@ -168,6 +168,7 @@ def forum_decisions(request: HttpRequest, slug: str) -> HttpResponse:
             session__in=Session.objects.visible_to(request.user).filter(forum=forum)
         )
         .select_related("session")
+        .prefetch_related(services.linked_learning_prefetch(request.user))
         .order_by("-created_at", "-pk")
     )
     context = {"forum": forum, "page_obj": _page(request, decisions)}
