@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from . import services
@@ -324,8 +323,8 @@ def load() -> None:
         if place_name in BASE:
             _ratings(place, today)
     for place_name, forum in forums.items():
+        # Learning entries come from the learning demo (talking_points.demo), not from here.
         _sessions_and_check_ins(forum, place_name)
-        _learning(places[place_name], place_name, organisations)
 
 
 def _commissions(places: dict[str, Place], organisations: dict[str, Organisation]) -> None:
@@ -407,20 +406,47 @@ def _ratings(place: Place, today: datetime.date) -> None:
 
 
 def _sessions_and_check_ins(forum: Forum, place_name: str) -> None:
-    """Four closed weekly sessions with anonymous check-ins and one decision each."""
-    from talking_points.models import Decision, Session, SessionStatus, WellbeingCheckInMark
+    """Four closed weekly sessions with anonymous check-ins, and a decision on the latest.
+
+    The sessions demo (``talking_points.demo_sessions``, loaded first) may already hold a
+    session on one of these days: that session is reused, never duplicated, and keeps its
+    own decisions.
+    """
+    from talking_points.models import (
+        Decision,
+        Session,
+        SessionStatus,
+        SummaryVisibility,
+        WellbeingCheckInMark,
+    )
 
     tz = forum.place.tz
     next_date = forum.next_meeting().date()
     members = list(User.objects.filter(forum_memberships__forum=forum).order_by("email").distinct())
     words = ["tired", "hopeful", "stretched", "calm", "busy", "hopeful", "ok"]
     for weeks_ago in range(4, 0, -1):
-        starts_at = datetime.datetime.combine(
-            next_date - datetime.timedelta(weeks=weeks_ago), forum.start_time, tzinfo=tz
+        day = next_date - datetime.timedelta(weeks=weeks_ago)
+        starts_at = datetime.datetime.combine(day, forum.start_time, tzinfo=tz)
+        day_start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+        session = (
+            Session.objects.filter(
+                forum=forum,
+                starts_at__gte=day_start,
+                starts_at__lt=day_start + datetime.timedelta(days=1),
+            )
+            .order_by("starts_at")
+            .first()
         )
-        session, _ = Session.objects.get_or_create(
-            forum=forum, starts_at=starts_at, defaults={"status": SessionStatus.CLOSED}
-        )
+        if session is None:
+            session = Session.objects.create(
+                forum=forum,
+                starts_at=starts_at,
+                status=SessionStatus.CLOSED,
+                opened_at=starts_at,
+                closed_at=starts_at + datetime.timedelta(hours=1),
+                summary_visibility=SummaryVisibility.PLACE,
+                summary_published_at=starts_at + datetime.timedelta(hours=1),
+            )
         for index, member in enumerate(members):
             score = max(1, min(5, 2 + (index + weeks_ago) % 3 + (1 if weeks_ago < 3 else 0)))
             if WellbeingCheckInMark.objects.filter(session=session, user=member).exists():
@@ -431,41 +457,10 @@ def _sessions_and_check_ins(forum: Forum, place_name: str) -> None:
                 score=score,
                 word=words[(index + weeks_ago) % len(words)] if index % 2 == 0 else "",
             )
-        if weeks_ago == 1:
-            Decision.objects.get_or_create(
+        if weeks_ago == 1 and not session.decisions.exists():
+            Decision.objects.create(
                 session=session,
                 text=f"Next month {forum.name} will map who refers people to whom, and add it "
                 "to the system map.",
-            )
-
-
-def _learning(place: Place, place_name: str, organisations: dict[str, Organisation]) -> None:
-    from talking_points.models import LearningEntry
-
-    vcs = place.organisations.filter(sector="vcs").order_by("name").first()
-    if vcs is None:
-        return
-    entries = [
-        (
-            "breakthrough",
-            f"Partners in {place_name} agreed one shared picture of the local system",
-            "Drawing the map together showed us three organisations doing the same outreach. "
-            "We now meet weekly instead.",
-            "public",
-        ),
-        (
-            "disappointment",
-            "Our referral pilot stalled when the lead worker left",
-            "We relied on one person's relationships. Next time we will share the work from "
-            "the start.",
-            "place",
-        ),
-    ]
-    with transaction.atomic():
-        for kind, title, body, visibility in entries:
-            LearningEntry.objects.update_or_create(
-                place=place,
-                organisation=vcs,
-                title=title,
-                defaults={"kind": kind, "body": body, "visibility": visibility},
+                created_at=starts_at + datetime.timedelta(minutes=45),
             )

@@ -71,7 +71,9 @@ def known_terms(glossary: Iterable[tuple[str, str]] = ()) -> dict[str, Term]:
 # Text inside these elements is never marked: links and buttons must not hold another
 # focusable element, and terms already explained need no second explanation.
 _SKIP_INSIDE = {"a", "button", "abbr", "dfn", "code", "pre", "script", "style", "textarea"}
-_TAG = re.compile(r"(<[^>]*>)")
+# A tag, with quoted attribute values taken whole: sanitised HTML (nh3) may keep a literal
+# ">" inside a title or href, which must not end the tag.
+_TAG = re.compile(r"""(<(?:[^>"']|"[^"]*"|'[^']*')*>)""")
 _TAG_NAME = re.compile(r"^<\s*(/)?\s*([a-zA-Z0-9]+)")
 
 

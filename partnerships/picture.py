@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 
 from .models import (
     MIN_AGGREGATE,
@@ -460,30 +460,27 @@ def system_map(place: Place, *, kinds: list[str], sectors: list[str]) -> SystemM
 # --- Decisions and actions --------------------------------------------------------------
 
 
-def recent_decisions(place: Place, *, in_partnership: bool, limit: int = 5) -> list[Any]:
-    """The latest decisions from the place's forum sessions, for its partnership only.
+def recent_decisions(place: Place, *, user: Any, limit: int = 5) -> list[Any]:
+    """The newest decisions from the place's forum sessions that ``user`` may read (through
+    ``Session.objects.visible_to``, the one session trust query). Two queries at most."""
+    from talking_points.models import Decision, Session
 
-    Sessions on this branch are a skeleton: a Decision has no open/closed state yet, so this
-    lists the newest. When the sessions work lands, filter to the open ones here.
-    """
-    from talking_points.models import Decision
-
-    if not in_partnership:
-        return []
+    visible = Session.objects.visible_to(user).filter(forum__place=place)
     return list(
-        Decision.objects.filter(session__forum__place=place)
+        Decision.objects.filter(session__in=visible)
         .select_related("session__forum")
-        .order_by("-created_at")[:limit]
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 
-def open_actions(place: Place, *, in_partnership: bool, limit: int = 5) -> list[Any]:
-    """Open actions from the place's forum sessions, for its partnership only.
+def open_actions(place: Place, *, user: Any, limit: int = 5) -> list[Any]:
+    """Open actions from the place's forum sessions that ``user`` may read, soonest due
+    first (undated last), through ``Session.objects.visible_to``."""
+    from talking_points.models import Action, ActionStatus, Session
 
-    There is no Action model on this branch yet, so this returns an empty list and the
-    dashboard says "No open actions". When the sessions work lands, point this at it, e.g.
-    ``Action.objects.filter(session__forum__place=place, done_at__isnull=True)``.
-    """
-    if not in_partnership:
-        return []
-    return []
+    visible = Session.objects.visible_to(user).filter(forum__place=place)
+    return list(
+        Action.objects.filter(session__in=visible, status=ActionStatus.OPEN)
+        .select_related("session__forum")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
+    )

@@ -400,10 +400,11 @@ def forum_leave(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_POST
 def forum_reminders(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     forum = permissions.get_forum_or_404(slug)
+    from reminders.services import forum_reminders_set
+
     membership = permissions.require_forum_membership(request.user, forum)
     enabled = request.POST.get("reminders") == "on"
     # The reminders app's service: turning reminders off also stops one already waiting.
-    from reminders.services import forum_reminders_set
 
     forum_reminders_set(membership=membership, enabled=enabled)
     if enabled:

@@ -94,8 +94,9 @@ def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
         "champions": champions,
         "register": register,
         "recent_commissions": commissions.select_related("commissioner__user")[:3],
-        "decisions": picture.recent_decisions(place, in_partnership=in_partnership),
-        "actions": picture.open_actions(place, in_partnership=in_partnership),
+        "decisions": picture.recent_decisions(place, user=user) if in_partnership else [],
+        "actions": picture.open_actions(place, user=user) if in_partnership else [],
+        "today": today,
     }
     if in_partnership and isinstance(user, User):
         summaries = picture.proposition_summaries(place, today=today)

@@ -39,6 +39,7 @@ class AuditEventType(models.TextChoices):
     CONSENT_GIVEN = "consent_given", "Consent given"
     CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
     STORY_OPENED = "story_opened", "Story of change opened"
+    LIST_EXPORTED = "list_exported", "List downloaded (CSV)"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

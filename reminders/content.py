@@ -1,9 +1,9 @@
 """What a reminder or digest says, read from other apps' data.
 
-Each lookup is ONE small function so that, when the agenda, action and review models land
-on main, the lead points that function at them and nothing else changes. Every read of
-learning goes through ``LearningEntry.objects.visible_to(recipient)``: a reminder never
-shows a person anything they could not open on the site.
+Each lookup is ONE small function over the sessions and learning models. Every read of
+learning goes through ``LearningEntry.objects.visible_to(recipient)`` and every read of
+sessions through ``Session.objects.visible_to(recipient)``: a reminder never shows a person
+anything they could not open on the site.
 """
 
 from __future__ import annotations
@@ -13,12 +13,22 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from partnerships.models import Forum, Membership, Sector
 from partnerships.permissions import covered_place_ids
-from talking_points.models import LearningEntry, Session, SessionStatus, TalkingPoint
+from talking_points.models import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    AgendaItemStatus,
+    LearningEntry,
+    Review,
+    Session,
+    SessionStatus,
+    TalkingPoint,
+)
 
 # How many shared entries a reminder or digest lists before "and N more".
 LIST_LIMIT = 8
@@ -36,16 +46,11 @@ class AgendaSuggestion:
 def planned_talking_points(*, forum: Forum, meeting_start: datetime.datetime) -> AgendaSuggestion:
     """The talking points planned for the meeting at ``meeting_start``.
 
-    Order of preference: (1) the agenda of the planned session for that meeting;
-    (2) the talking point this forum discussed least recently; (3) with no session data at
-    all, a deterministic rotation through the report's talking points (and the forum's own),
-    one a week, so every member's reminder suggests the same one — the email says so.
-
-    LEAD: on this branch ``Session`` is the skeleton (forum, starts_at, status) with no agenda
-    and no record of what was discussed, so (1) and (2) find nothing and (3) applies. When the
-    sessions branch lands, point ``agenda`` at the session's agenda items (ordered) and
-    ``last_discussed`` at {talking point id: latest closed session start} — nothing else in
-    the reminders app needs to change.
+    Order of preference: (1) the agenda of the planned session for that meeting, in agenda
+    order; (2) the talking point this forum discussed least recently (never-discussed ones
+    first); (3) with no session data at all, a deterministic rotation through the report's
+    talking points (and the forum's own), one a week, so every member's reminder suggests
+    the same one — the email says so. Three queries at most.
     """
     tz = forum.place.tz
     day = meeting_start.astimezone(tz).date()
@@ -63,7 +68,14 @@ def planned_talking_points(*, forum: Forum, meeting_start: datetime.datetime) ->
         .order_by("starts_at")
         .first()
     )
-    agenda: list[TalkingPoint] = []  # LEAD: list(session.agenda_items ...) when it exists
+    agenda: list[TalkingPoint] = []
+    if session is not None:
+        agenda = [
+            item.talking_point
+            for item in session.agenda_items.select_related("talking_point").order_by(
+                "position", "pk"
+            )
+        ]
     if agenda:
         return AgendaSuggestion(points=agenda, source="planned", session=session)
 
@@ -74,7 +86,18 @@ def planned_talking_points(*, forum: Forum, meeting_start: datetime.datetime) ->
     )
     if not candidates:
         return AgendaSuggestion(points=[], source="rotation", session=session)
-    last_discussed: dict[int, datetime.datetime] = {}  # LEAD: from closed sessions' agendas
+    # A point counts as discussed once a closed session reached it (not merely planned it).
+    last_discussed: dict[int, datetime.datetime] = dict(
+        AgendaItem.objects.filter(
+            session__forum=forum,
+            session__status=SessionStatus.CLOSED,
+            status=AgendaItemStatus.DONE,
+        )
+        .values("talking_point_id")
+        .annotate(last=Max("session__starts_at"))
+        .order_by()
+        .values_list("talking_point_id", "last")
+    )
     # Never-discussed points first, then the longest ago; ties rotate one step a week.
     offset = (day.toordinal() // 7) % len(candidates)
     rotated = candidates[offset:] + candidates[:offset]
@@ -99,12 +122,8 @@ class SharedLearning:
 
 
 def entry_link(entry: LearningEntry) -> str:
-    """An absolute link to an entry (the entry page, or its place's page until entry pages
-    exist on this branch)."""
-    try:
-        path = entry.get_absolute_url()
-    except NoReverseMatch:  # LEAD: entry pages arrive with the learning branch
-        path = entry.place.get_absolute_url()
+    """An absolute link to an entry's page (which answers 404 to anyone who may not see it)."""
+    path = reverse("talking_points:entry_detail", kwargs={"pk": entry.pk})
     return f"{settings.SITE_URL}{path}"
 
 
@@ -144,13 +163,24 @@ class ActionDue:
 
 
 def actions_falling_due(*, forum: Forum, recipient: Any, before: datetime.date) -> list[ActionDue]:
-    """Open actions from this forum's sessions falling due before ``before``.
-
-    LEAD: there is no Action model on this branch, so this returns []. When the sessions
-    branch adds one, return its open actions for ``forum`` due on or before ``before``
-    (owner's name, text, due date); the reminder templates already render them.
-    """
-    return []
+    """Open actions from this forum's sessions due on or before ``before`` (overdue ones
+    included), soonest first, from sessions ``recipient`` may see (``Session.visible_to``,
+    the one session trust query). One query."""
+    actions = (
+        Action.objects.filter(
+            session__in=Session.objects.visible_to(recipient).filter(forum=forum),
+            status=ActionStatus.OPEN,
+            due_on__isnull=False,
+            due_on__lte=before,
+        )
+        .order_by("due_on", "pk")
+        .values_list("text", "owner_name", "due_on")[:LIST_LIMIT]
+    )
+    return [
+        ActionDue(text=text, owner=owner or "Not assigned", due=due)
+        for text, owner, due in actions
+        if due is not None  # filtered above; this tells the type checker
+    ]
 
 
 # --- Digests ---------------------------------------------------------------------
@@ -181,22 +211,79 @@ class DigestItem:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def questions_awaiting_answer(*, user: Any) -> list[DigestItem]:
-    """For a commissioner: questions put to them on shared learning, not yet answered.
+def _excerpt(text: str, length: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
 
-    LEAD: there is no Review model on this branch, so this returns []. When the learning
-    branch adds reviews, return the open questions addressed to ``user`` (oldest first).
+
+def _thread_url(review: Review) -> str:
+    return f"{entry_link(review.entry)}#thread-{review.thread_id}"
+
+
+def questions_awaiting_answer(*, user: Any) -> list[DigestItem]:
+    """For a commissioner: conversations they started on shared learning where the
+    organisation has replied and they have not answered since (oldest first).
+
+    Only entries ``user`` may still see count (``LearningEntry.objects.visible_to``): a story
+    whose consent was withdrawn, or an entry narrowed back to its organisation, drops out.
+    One query.
     """
-    return []
+    latest = Review.objects.filter(in_reply_to=OuterRef("pk")).order_by("-created_at", "-pk")
+    threads = (
+        Review.objects.filter(
+            author=user,
+            in_reply_to__isnull=True,
+            entry__in=LearningEntry.objects.visible_to(user),
+        )
+        .annotate(
+            last_author=Subquery(latest.values("author_id")[:1]),
+            last_at=Subquery(latest.values("created_at")[:1]),
+            last_text=Subquery(latest.values("text")[:1]),
+        )
+        .filter(last_at__isnull=False)
+        .exclude(last_author=user.pk)
+        .select_related("entry__organisation")
+        .order_by("last_at", "pk")[:LIST_LIMIT]
+    )
+    return [
+        DigestItem(
+            title=thread.entry.title,
+            text=f"{thread.entry.organisation.name} replied: {_excerpt(thread.last_text)}",
+            url=_thread_url(thread),
+        )
+        for thread in threads
+    ]
 
 
 def responses_to_organisation_entries(
     *, user: Any, since: datetime.datetime, until: datetime.datetime
 ) -> list[DigestItem]:
-    """For VCS staff: commissioners' reviews (acknowledgements, questions, offers of
-    support) on their organisation's entries, made in the period.
-
-    LEAD: there is no Review model on this branch, so this returns []. When the learning
-    branch adds reviews, return those on entries of ``user``'s organisations in the period.
-    """
-    return []
+    """For VCS staff: what commissioners wrote (acknowledgements, questions, offers of
+    support, and their replies) on their organisations' entries in the period, oldest
+    first. Entries are read through ``LearningEntry.objects.visible_to(user)``; messages
+    from the organisation's own members are left out. One query."""
+    own = Membership.objects.filter(user=user).values("organisation_id")
+    reviews = (
+        Review.objects.filter(
+            entry__in=LearningEntry.objects.visible_to(user).filter(organisation_id__in=own),
+            created_at__gte=since,
+            created_at__lt=until,
+        )
+        .exclude(
+            Exists(
+                Membership.objects.filter(
+                    user=OuterRef("author"), organisation=OuterRef("entry__organisation")
+                )
+            )
+        )
+        .select_related("entry", "author")
+        .order_by("created_at", "pk")[:LIST_LIMIT]
+    )
+    items = []
+    for review in reviews:
+        who = (review.author.full_name if review.author else "") or "A commissioner"
+        said = f"{who} {review.heading}"
+        if review.text:
+            said += f": “{_excerpt(review.text)}”"
+        items.append(DigestItem(title=review.entry.title, text=said, url=_thread_url(review)))
+    return items

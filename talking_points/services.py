@@ -29,6 +29,8 @@ from partnerships.models import (
     Sector,
     User,
 )
+from privacy import audit
+from privacy.models import AuditEventType
 
 from . import permissions
 from .models import (
@@ -744,9 +746,22 @@ def agenda_with_contributions(session: Session, *, include_hidden: bool) -> list
     return [AgendaEntry(item, grouped[item.pk], hidden[item.pk]) for item in items]
 
 
+def linked_learning_prefetch(viewer: Any) -> Prefetch:
+    """For a list of decisions: the learning entries linked to each that ``viewer`` may see,
+    as ``visible_learning_links`` (what the ``linked_learning`` tag shows). One query."""
+    return Prefetch(
+        "learning_links",
+        queryset=LearningLink.objects.filter(entry__in=LearningEntry.objects.visible_to(viewer))
+        .select_related("entry__organisation")
+        .order_by("-entry__created_at", "-entry_id"),
+        to_attr="visible_learning_links",
+    )
+
+
 def decisions_for(session: Session, viewer: Any) -> list[Decision]:
-    """The session's decisions, each with ``visible_entries``: only the learning entries
-    ``viewer`` may see (a decision may rest on an entry shared with few). Three queries."""
+    """The session's decisions, each with ``visible_entries`` (the learning it rests on)
+    and ``visible_learning_links`` (learning linked to it), both only what ``viewer`` may
+    see (a decision may rest on an entry shared with few). Four queries."""
     return list(
         session.decisions.order_by("created_at", "pk").prefetch_related(
             "at_the_table",
@@ -755,6 +770,7 @@ def decisions_for(session: Session, viewer: Any) -> list[Decision]:
                 queryset=LearningEntry.objects.visible_to(viewer).order_by("title"),
                 to_attr="visible_entries",
             ),
+            linked_learning_prefetch(viewer),
         )
     )
 
@@ -858,9 +874,19 @@ def tags_for(names: list[str]) -> list[Tag]:
 def _record_visibility(
     *, entry: LearningEntry, by: User | None, old: str, new: str, reason: str = ""
 ) -> None:
+    """Every change of an entry's visibility goes through here: it is kept with the entry
+    (its history page) and in the security audit log (who, when, from, to; never content)."""
     if old != new:
         VisibilityChange.objects.create(
             entry=entry, changed_by=by, from_visibility=old, to_visibility=new, reason=reason
+        )
+        audit.record(
+            AuditEventType.VISIBILITY_CHANGED,
+            actor=by,
+            target=entry,
+            kind=entry.kind,
+            old=old,
+            new=new,
         )
 
 
@@ -895,7 +921,8 @@ def entry_create(
         entry.save()
         entry.tags.set(tags_for(tag_names))
         if consent and entry.kind == LearningKind.STORY:
-            StoryConsent.objects.create(entry=entry, recorded_by=author, **consent)
+            record = StoryConsent.objects.create(entry=entry, recorded_by=author, **consent)
+            _audit_consent_given(record, by=author)
         if visibility != Visibility.ORGANISATION:
             _check_consent_allows(entry, visibility)
             entry.visibility = visibility
@@ -953,6 +980,16 @@ def entry_delete(*, entry: LearningEntry, by: User) -> None:
     entry.delete()
 
 
+def _audit_consent_given(record: StoryConsent, *, by: User) -> None:
+    audit.record(
+        AuditEventType.CONSENT_GIVEN,
+        actor=by,
+        target=record.entry,
+        method=record.method,
+        widest=record.widest_visibility,
+    )
+
+
 def story_consent_record(
     *, entry: LearningEntry, by: User, consent: dict[str, Any]
 ) -> StoryConsent:
@@ -976,6 +1013,7 @@ def story_consent_record(
                 "withdrawn_recorded_by": None,
             },
         )
+        _audit_consent_given(record, by=by)
         if Visibility.rank(locked.visibility) > Visibility.rank(record.widest_visibility):
             old = locked.visibility
             locked.visibility = record.widest_visibility
@@ -990,30 +1028,56 @@ def story_consent_record(
     return record
 
 
-def story_consent_withdraw(*, entry: LearningEntry, by: User) -> None:
-    """Consent withdrawn: narrow the story to its organisation at once.
+WITHDRAWN_STORY_TITLE = "A story of change (consent withdrawn)"
 
-    Guarantee: in the same transaction, so no page, search, feed, export or email read after
-    this commits can show it outside the organisation (``visible_to`` also refuses stories
-    without active consent, and notification emails re-check visibility when they send).
+
+def story_consent_withdraw(*, entry: LearningEntry, by: User) -> None:
+    """Consent withdrawn: the story's words are deleted and the entry narrowed to its
+    organisation, at once (issue 7, point 8).
+
+    Guarantee, in one transaction: the title, text, tags and the responses' words are
+    replaced or emptied in every table (the full-text index is computed from these fields,
+    so it forgets them too; the admin's change history loses the old title), and the entry
+    is narrowed to ``organisation``. What stays: that a story existed, its consent record
+    (who gave it, when, when it was withdrawn) and its visibility history, so the
+    organisation can show it honoured the withdrawal. Emails already sent cannot be
+    recalled; nothing sent after this commits can contain the story.
     """
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
     permissions.require_can_edit_entry(by, entry)
+    now = timezone.now()
     with transaction.atomic():
         locked = LearningEntry.objects.select_for_update().get(pk=entry.pk)
-        StoryConsent.objects.filter(entry=locked, withdrawn_at__isnull=True).update(
-            withdrawn_at=timezone.now(), withdrawn_recorded_by=by
+        withdrawn = StoryConsent.objects.filter(entry=locked, withdrawn_at__isnull=True).update(
+            withdrawn_at=now, withdrawn_recorded_by=by
         )
         old = locked.visibility
-        if old != Visibility.ORGANISATION:
-            locked.visibility = Visibility.ORGANISATION
-            locked.save(update_fields=["visibility", "updated_at"])
-            _record_visibility(
-                entry=locked,
-                by=by,
-                old=old,
-                new=Visibility.ORGANISATION,
-                reason="Consent withdrawn",
-            )
+        locked.title = WITHDRAWN_STORY_TITLE
+        locked.body = (
+            f"Consent for this story was withdrawn on {timezone.localdate(now):%-d %B %Y}, "
+            "so its words have been deleted."
+        )
+        for name in ("tried", "happened", "learned", "next_steps"):
+            setattr(locked, name, "")
+        locked.visibility = Visibility.ORGANISATION
+        locked.save()
+        locked.tags.clear()
+        Review.objects.filter(entry=locked).update(text="")
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(LearningEntry),
+            object_id=str(locked.pk),
+        ).update(object_repr=WITHDRAWN_STORY_TITLE, change_message="")
+        _record_visibility(
+            entry=locked,
+            by=by,
+            old=old,
+            new=Visibility.ORGANISATION,
+            reason="Consent withdrawn",
+        )
+        if withdrawn:
+            audit.record(AuditEventType.CONSENT_WITHDRAWN, actor=by, target=locked)
 
 
 def entry_link_add(

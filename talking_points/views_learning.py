@@ -30,6 +30,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hls_forum.types import AuthenticatedRequest
 from partnerships.models import Place, User
 from partnerships.permissions import partnership_places
+from partnerships.templatetags.picture import prefetch_terms
+from privacy import audit
+from privacy.models import AuditEventType
 
 from . import permissions, services
 from .forms import (
@@ -230,6 +233,15 @@ def learning_export_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
                 ]
             )
 
+    if request.user.is_authenticated:  # a visitor can only ever export public entries
+        audit.record(
+            AuditEventType.LIST_EXPORTED,
+            actor=request.user,
+            target=place,
+            request=request,
+            what="learning_entries",
+            filtered=bool(request.GET),
+        )
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     filename = f"{place.slug}-learning-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -241,6 +253,8 @@ def learning_print(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_404(Place, slug=slug)
     form, entries, valid = _filtered_entries(request, place)
     page = Paginator(entries.for_lists(), PRINT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each entry explains its place's terms: fetch the glossary once, not once per entry.
+    prefetch_terms(entry.place for entry in page.object_list)
     context = {
         "place": place,
         "form": form,
@@ -370,6 +384,9 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Prefetch("replies", queryset=Review.objects.select_related("author"))
     )
     consent = StoryConsent.objects.filter(entry=entry).first() if entry.is_story else None
+    if entry.is_story and (user.is_staff or getattr(user, "is_commissioner", False)):
+        # Every time a commissioner or staff member opens a story of change (issue 7, 6).
+        audit.record(AuditEventType.STORY_OPENED, actor=user, target=entry, request=request)
     context = {
         "entry": entry,
         "can_edit": can_edit,

@@ -26,6 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hls_forum.types import AuthenticatedRequest
 from partnerships import permissions as forum_permissions
 from partnerships.models import Forum, ForumMembership, ForumRole
+from privacy import audit
+from privacy.models import AuditEventType
 
 from . import forms, services
 from .models import (
@@ -38,6 +40,7 @@ from .models import (
     SessionStatus,
     TalkingPoint,
 )
+from .models.wellbeing import check_in_is_open
 from .permissions import (
     can_mark_action_done,
     get_member_session_or_404,
@@ -165,6 +168,7 @@ def forum_decisions(request: HttpRequest, slug: str) -> HttpResponse:
             session__in=Session.objects.visible_to(request.user).filter(forum=forum)
         )
         .select_related("session")
+        .prefetch_related(services.linked_learning_prefetch(request.user))
         .order_by("-created_at", "-pk")
     )
     context = {"forum": forum, "page_obj": _page(request, decisions)}
@@ -398,6 +402,8 @@ def _detail(
     if membership is None or session.is_closed:
         return _summary(request, session, membership, status=status, **forms_override)
     is_facilitator = membership.role == ForumRole.FACILITATOR
+    # Members check in (anonymously) from an hour before the start until the close.
+    check_in_open = check_in_is_open(session)
     with timezone.override(tz):
         if session.is_planned:
             agenda = list(
@@ -417,6 +423,7 @@ def _detail(
                 "is_facilitator": is_facilitator,
                 "agenda": agenda,
                 "total_minutes": sum(item.time_box_minutes for item in agenda),
+                "check_in_open": check_in_open,
             }
             if is_facilitator:
                 context["agenda_form"] = forms_override.get("agenda_form") or forms.AgendaItemForm(
@@ -429,6 +436,7 @@ def _detail(
                 request, "talking_points/sessions/session_planned.html", context, status=status
             )
         context = _live_context(request, session, membership)
+        context["check_in_open"] = check_in_open
         context["contribution_form"] = forms_override.get(
             "contribution_form"
         ) or _contribution_form(context)
@@ -824,6 +832,13 @@ def session_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Contributions as CSV for forum members. Anonymous ones say "Anonymous" and carry no
     organisation or sector: there is nothing else to export."""
     session, _membership = get_member_session_or_404(request.user, pk)
+    audit.record(
+        AuditEventType.LIST_EXPORTED,
+        actor=request.user,
+        target=session,
+        request=request,
+        what="session_contributions",
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="session-{session.pk}-contributions.csv"'

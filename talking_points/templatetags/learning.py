@@ -56,18 +56,36 @@ def learning_dashboard(context: template.Context) -> dict[str, Any]:
     }
 
 
+# How many linked entries a session or decision display lists before "see all".
+LINKED_LIMIT = 10
+
+
 @register.inclusion_tag("talking_points/learning/_linked_learning.html", takes_context=True)
 def linked_learning(context: template.Context, session: Any = None, decision: Any = None) -> dict:
     """Entries (visible to the reader) linked to a session or a decision: the other way round
-    from an entry's own links. For the session pages to include."""
+    from an entry's own links, so links show both ways.
+
+    A decision whose ``visible_learning_links`` were prefetched (``services.decisions_for``,
+    the forum's decisions page) costs no query; otherwise one query.
+    """
     from ..models import LearningEntry
 
-    user = context["request"].user
-    entries = LearningEntry.objects.visible_to(user).select_related("organisation")
-    if session is not None:
-        entries = entries.filter(links__session=session)
-    elif decision is not None:
-        entries = entries.filter(links__decision=decision)
+    prefetched = getattr(decision, "visible_learning_links", None)
+    if prefetched is not None:
+        entries = [link.entry for link in prefetched]
     else:
-        entries = entries.none()
-    return {"entries": entries.distinct()[:50]}
+        user = context["request"].user
+        found = LearningEntry.objects.visible_to(user).select_related("organisation")
+        if session is not None:
+            found = found.filter(links__session=session)
+        elif decision is not None:
+            found = found.filter(links__decision=decision)
+        else:
+            found = found.none()
+        entries = list(found.distinct().order_by("-created_at", "-pk")[: LINKED_LIMIT + 1])
+    return {
+        "entries": entries[:LINKED_LIMIT],
+        "more": len(entries) > LINKED_LIMIT,
+        "session": session,
+        "decision": decision,
+    }

@@ -15,6 +15,7 @@ from partnerships import services
 from partnerships.models import (
     Champion,
     Commission,
+    Forum,
     GlossaryTerm,
     Place,
     PropositionRating,
@@ -22,7 +23,7 @@ from partnerships.models import (
     quarter_start,
 )
 from partnerships.picture import add_quarters, proposition_summaries, wellbeing_trend
-from talking_points.models import Decision, WellbeingCheckIn
+from talking_points.models import Action, Decision, LearningEntry, Session, WellbeingCheckIn
 from tests import factories
 from tests.conftest import World, client_for
 from tests.partnerships.picture_fixtures import forum_members
@@ -83,7 +84,9 @@ def test_learning_on_the_dashboard_obeys_visibility(
 
 
 def test_partner_sees_signals_decisions_and_the_map_count(world: World) -> None:
-    session = factories.SessionFactory(forum=world.forum, status="closed")
+    session = factories.SessionFactory(
+        forum=world.forum, status="closed", summary_visibility="place"
+    )
     factories.DecisionFactory(session=session, text="Meet at the library.")
     factories.RelationshipFactory(place=world.place, source=world.org_a, target=world.org_b)
     content = client_for(world.member_b).get(dashboard_url()).content.decode()
@@ -91,6 +94,42 @@ def test_partner_sees_signals_decisions_and_the_map_count(world: World) -> None:
     assert "Meet at the library." in content
     assert "1 relationship between organisations drawn so far." in content
     assert "No open actions." in content
+
+
+def test_dashboard_lists_open_actions_from_sessions_the_reader_may_see(world: World) -> None:
+    members_only = factories.SessionFactory(forum=world.forum, status="closed")
+    published = factories.SessionFactory(
+        forum=world.forum, status="closed", summary_visibility="place"
+    )
+    factories.ActionFactory(session=members_only, text="Book the hall for the members.")
+    factories.ActionFactory(session=published, text="Tell the place about the map.")
+    factories.ActionFactory(session=published, text="Already finished this.", status="done")
+
+    facilitator_view = client_for(world.facilitator).get(dashboard_url()).content.decode()
+    partner_view = client_for(world.member_b).get(dashboard_url()).content.decode()
+
+    assert "Book the hall for the members." in facilitator_view
+    assert "Tell the place about the map." in facilitator_view
+    assert "Already finished this." not in facilitator_view
+    assert "Book the hall for the members." not in partner_view
+    assert "Tell the place about the map." in partner_view
+    assert "No open actions." not in partner_view
+
+
+def test_dashboard_decisions_follow_session_visibility(world: World) -> None:
+    members_only = factories.SessionFactory(forum=world.forum, status="closed")
+    planned = factories.SessionFactory(forum=world.forum, summary_visibility="place")
+    factories.DecisionFactory(session=members_only, text="Only the forum knows this.")
+    factories.DecisionFactory(session=planned, text="Not published while still planned.")
+
+    facilitator_view = client_for(world.facilitator).get(dashboard_url()).content.decode()
+    partner_view = client_for(world.member_b).get(dashboard_url()).content.decode()
+
+    assert "Only the forum knows this." in facilitator_view
+    assert "Not published while still planned." in facilitator_view
+    assert "Only the forum knows this." not in partner_view
+    assert "Not published while still planned." not in partner_view
+    assert "No decisions recorded yet." in partner_view
 
 
 def test_decisions_are_not_shown_to_the_public(client: Client, world: World) -> None:
@@ -134,18 +173,20 @@ def test_dashboard_query_count_does_not_grow(
         factories.CommissionFactory(
             place=world.place, commissioner=world.commissioner.commissioner_profile
         )
-        factories.DecisionFactory(session=factories.SessionFactory(forum=world.forum))
+        session = factories.SessionFactory(forum=world.forum)
+        factories.DecisionFactory(session=session)
+        factories.ActionFactory(session=session)
         for _ in range(3):
             factories.PropositionRatingFactory(
                 place=world.place, proposition="A1", quarter=last_quarter, comment="Yes."
             )
 
     add_one_of_each(0)
-    with django_assert_num_queries(16):  # type: ignore[operator]
+    with django_assert_num_queries(17):  # type: ignore[operator]
         client.get(dashboard_url())
     for i in range(1, 5):
         add_one_of_each(i)
-    with django_assert_num_queries(16):  # type: ignore[operator]
+    with django_assert_num_queries(17):  # type: ignore[operator]
         client.get(dashboard_url())
 
 
@@ -214,6 +255,9 @@ def test_loading_the_picture_demo_twice_changes_nothing(demo: None) -> None:
             PropositionRating.objects.count(),
             WellbeingCheckIn.objects.count(),
             Decision.objects.count(),
+            Session.objects.count(),
+            Action.objects.count(),
+            LearningEntry.objects.count(),
         ]
 
     before = counts()
@@ -226,3 +270,20 @@ def test_demo_dashboards_render_for_everyone(demo: None) -> None:
         response = Client().get(dashboard_url(slug))
         assert response.status_code == 200
         assert "<dfn" in response.content.decode()
+
+
+def test_picture_demo_reuses_the_sessions_demo_instead_of_duplicating_it(demo: None) -> None:
+    for forum in Forum.objects.select_related("place"):
+        tz = forum.place.tz
+        days = [s.starts_at.astimezone(tz).date() for s in forum.sessions.all()]
+        assert len(days) == len(set(days)), forum
+    plymouth_past = (
+        Session.objects.filter(forum__slug="plymouth-alliance-forum", attendances__isnull=False)
+        .distinct()
+        .get(status="closed")
+    )
+    assert plymouth_past.wellbeing_check_in_marks.exists()
+    assert plymouth_past.decisions.filter(text__startswith="Next month").count() == 0
+    titles = list(LearningEntry.objects.values_list("place_id", "title"))
+    assert len(titles) == len(set(titles))
+    assert not LearningEntry.objects.filter(title__contains="shared picture").exists()

@@ -77,6 +77,25 @@ def test_explain_terms_keeps_entities_intact_in_safe_html() -> None:
     assert "<br>" in html
 
 
+def test_explain_terms_leaves_sanitised_markdown_whole() -> None:
+    from talking_points.rendering import render_markdown
+
+    value = render_markdown('The system & [a > b](https://example.org/ "x > system") works.')
+    html = explain_terms_html(value, known_terms())
+    assert html.count("<dfn") == 1
+    assert ">system</dfn>" in html
+    assert 'title="x &gt; system"' in html
+    assert ">a &gt; b</a>" in html
+    assert "&amp;amp;" not in html
+
+
+def test_explain_terms_takes_a_quoted_greater_than_as_part_of_the_tag() -> None:
+    value = mark_safe('<a href="/x" title="a > system">the system</a> and the system')
+    html = explain_terms_html(value, known_terms())
+    assert '<a href="/x" title="a > system">the system</a>' in html
+    assert html.count("<dfn") == 1
+
+
 def test_explain_terms_filter_uses_the_places_glossary(world: World) -> None:
     factories.GlossaryTermFactory(place=world.place, term="alliance", meaning="One team.")
     template = Template("{% load picture %}{{ text|explain_terms:place|linebreaksbr }}")

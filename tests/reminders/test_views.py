@@ -477,3 +477,55 @@ def test_digest_choice_with_htmx_returns_just_the_form_with_a_saved_notice(
     assert content.strip().startswith('<form method="post"')
     assert "Your digest choice is saved." in content
     assert DigestPreference.objects.get(user=world.commissioner).weekday == 2
+
+
+# --- The forum page's links ----------------------------------------------------------------
+
+
+def test_forum_page_links_members_to_the_calendar_and_their_reminder_choices(
+    world: World, member_a_in_forum: ForumMembership
+) -> None:
+    page = reverse("partnerships:forum_detail", kwargs={"slug": world.forum.slug})
+    calendar = reverse("reminders:forum_calendar", kwargs={"slug": world.forum.slug})
+    choices = f"{reverse('reminders:preferences')}#forum-row-{world.forum.pk}"
+    oversight = reverse("reminders:forum_deliveries", kwargs={"slug": world.forum.slug})
+
+    member = client_for(world.member_a).get(page).content.decode()
+    facilitator = client_for(world.facilitator).get(page).content.decode()
+    outsider = client_for(world.member_b).get(page).content.decode()
+
+    assert f'href="{calendar}"' in member
+    assert f'href="{choices}"' in member
+    assert f'href="{oversight}"' not in member
+    assert f'href="{oversight}"' in facilitator
+    assert f'href="{calendar}"' not in outsider
+    assert f'href="{choices}"' not in outsider
+
+
+def test_turning_reminders_off_on_the_forum_page_stops_a_waiting_reminder(
+    world: World, member_a_in_forum: ForumMembership
+) -> None:
+    services.reminders_dispatch(now=due_moment(world.forum).now)
+    waiting = Delivery.objects.get(forum=world.forum, recipient=world.member_a)
+
+    response = client_for(world.member_a).post(
+        reverse("partnerships:forum_reminders", kwargs={"slug": world.forum.slug}),
+        {"reminders": "off"},
+    )
+
+    waiting.refresh_from_db()
+    assert response.status_code == 302
+    assert waiting.status == DeliveryStatus.SKIPPED
+    assert not reminders_on(world.member_a, world)
+
+
+def test_facilitators_reminders_page_is_reachable_beside_the_forum_pages_toggle(
+    world: World,
+) -> None:
+    page = reverse("reminders:forum_deliveries", kwargs={"slug": world.forum.slug})
+    toggle = reverse("partnerships:forum_reminders", kwargs={"slug": world.forum.slug})
+
+    response = client_for(world.facilitator).get(page)
+
+    assert page != toggle
+    assert response.status_code == 200

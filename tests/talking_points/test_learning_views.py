@@ -114,6 +114,23 @@ def test_markdown_is_rendered_and_sanitised(world: World) -> None:
     assert page.count("<h1") == 1
 
 
+def test_entry_text_explains_the_places_terms_inside_the_sanitised_html(world: World) -> None:
+    factories.GlossaryTermFactory(place=world.place, term="alliance", meaning="All of us.")
+    entry = entry_for(
+        world,
+        visibility="public",
+        body="The **alliance** & the [alliance site](https://example.org/alliance).",
+    )
+    page = Client().get(entry.get_absolute_url()).content.decode()
+    assert '<strong><span class="term"><dfn tabindex="0"' in page
+    assert ">alliance</dfn>" in page
+    assert "All of us." in page
+    assert '<a href="https://example.org/alliance" rel="nofollow noopener noreferrer">' in page
+    assert ">alliance site</a>" in page
+    assert "&amp; the" in page
+    assert "&amp;amp;" not in page
+
+
 def test_editing_records_a_visibility_change_and_keeps_the_source(world: World) -> None:
     entry = entry_for(world, kind="reflection", body="First *words*.", visibility="place")
     client = client_for(world.lead_a)
@@ -452,6 +469,25 @@ def test_print_page_shows_full_text(world: World) -> None:
     assert "Printable" in body
 
 
+def test_print_page_explains_terms_with_one_glossary_query(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    factories.GlossaryTermFactory(place=world.place, term="alliance", meaning="All of us.")
+    entry_for(world, title="One", body="The alliance met.", visibility="public")
+    url = reverse("talking_points:learning_print", args=[world.place.slug])
+    client = Client()
+    with django_assert_max_num_queries(50) as first:
+        client.get(url)
+    for i in range(5):
+        entry_for(world, title=f"More {i}", body="The alliance met again.", visibility="public")
+
+    with django_assert_max_num_queries(50) as second:
+        body = client.get(url).content.decode()
+
+    assert body.count(">alliance</dfn>") == 6
+    assert len(second.captured_queries) == len(first.captured_queries)
+
+
 def test_atom_feed_is_valid_and_lists_public_entries(world: World) -> None:
     entry_for(world, title="Open learning", body="For *everyone*.", visibility="public")
     response = Client().get(reverse("talking_points:learning_feed", args=[world.place.slug]))
@@ -695,7 +731,7 @@ def _grow(world: World, n: int) -> None:
         ("learning_log", "anonymous", 6),
         ("learning_log", "commissioner", 8),
         ("learning_compare", "commissioner", 6),
-        ("learning_print", "member_b", 5),
+        ("learning_print", "member_b", 6),  # one of them: the glossary, for explained terms
         ("review_queue", "commissioner", 5),
     ],
 )
@@ -740,11 +776,13 @@ def test_entry_detail_uses_a_fixed_number_of_queries(
 
     grow()
     client.get(entry.get_absolute_url())
-    with django_assert_num_queries(12):
+    # Among them: the place's glossary, and (for a story) whether the reader is a
+    # commissioner, whose opening it the audit log records.
+    with django_assert_num_queries(14):
         client.get(entry.get_absolute_url())
     for _ in range(4):
         grow()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         response = client.get(entry.get_absolute_url())
     assert response.status_code == 200
 

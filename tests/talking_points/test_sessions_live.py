@@ -21,6 +21,7 @@ from tests.talking_points.sessions_helpers import (  # noqa: F401
     closed,
     join_forum,
     live,
+    open_session,
     planned_session,
 )
 
@@ -297,7 +298,7 @@ def test_live_page_and_changed_poll_queries_do_not_grow_with_contributions(
     )
 
     assert few == many
-    assert many == (18, 11, 14)
+    assert many == (19, 12, 15)  # with one prefetch of the learning linked to decisions
 
 
 def test_summary_forum_and_list_pages_have_pinned_query_counts(
@@ -323,7 +324,9 @@ def test_summary_forum_and_list_pages_have_pinned_query_counts(
     after = [_count_queries(client, p) for p in pages]
 
     assert before == after
-    assert after == [12, 9, 8, 5, 5, 4]
+    # The summary: one glossary query (explained terms) and two for linked learning (the
+    # session's, and the decisions' in one prefetch); the decisions page: that prefetch.
+    assert after == [15, 9, 8, 5, 5, 5]
 
 
 # --- Moving through the agenda -------------------------------------------------------
@@ -601,6 +604,54 @@ def test_summary_shows_points_contributions_decisions_actions_and_balance(
     assert "Carried over to the next session" in body
 
 
+def test_summary_explains_the_places_terms_in_contributions_and_decisions(
+    world: World,
+) -> None:
+    factories.GlossaryTermFactory(place=world.place, term="alliance", meaning="All of us.")
+    sw = open_session(world)
+    services.contribution_add(
+        session=sw.session,
+        agenda_item_id=sw.first.pk,
+        user=sw.member_a,
+        text="The alliance <b>meets</b> late.",
+        anonymous=False,
+    )
+    services.decision_record(
+        session=sw.session, by=sw.facilitator, text="Ask the VCS.", why="The alliance agreed."
+    )
+    services.session_close(session=sw.session, by=sw.facilitator)
+
+    body = client_for(sw.member_a).get(sw.session.get_absolute_url()).content.decode()
+
+    assert body.count(">alliance</dfn>") == 2  # in the contribution, and in the decision's why
+    assert "All of us." in body
+    assert ">VCS</dfn>" in body
+    assert "&lt;b&gt;meets&lt;/b&gt;" in body
+    assert "explain_place" not in body  # template comments stay out of the page
+
+
+def test_planned_and_live_pages_link_members_to_the_wellbeing_check_in(
+    world: World,
+) -> None:
+    later, _ = planned_session(world, days=3)
+    soon, _ = planned_session(world, days=0)
+    Session.objects.filter(pk=soon.pk).update(
+        starts_at=timezone.now() + datetime.timedelta(minutes=30)
+    )
+    check_in = reverse("partnerships:wellbeing_check_in", kwargs={"pk": soon.pk})
+    client = client_for(world.member_a)
+
+    later_page = client.get(later.get_absolute_url()).content.decode()
+    soon_page = client.get(soon.get_absolute_url()).content.decode()
+    services.session_open(session=soon, by=world.facilitator, present=[world.member_a])
+    live_page = client.get(soon.get_absolute_url()).content.decode()
+
+    assert "check-in opens an hour before" in later_page
+    assert reverse("partnerships:wellbeing_check_in", kwargs={"pk": later.pk}) not in later_page
+    assert f'href="{check_in}"' in soon_page
+    assert f'href="{check_in}"' in live_page
+
+
 def test_closing_twice_closes_once(live: SessionWorld) -> None:  # noqa: F811
     services.session_close(session=live.session, by=live.facilitator)
 
@@ -662,3 +713,48 @@ def test_join_forum_helper_is_idempotent(world: World) -> None:
     join_forum(world)
     join_forum(world)
     assert ForumMembership.objects.filter(forum=world.forum).count() == 3
+
+
+def test_summary_and_decisions_show_the_learning_linked_to_them_that_the_reader_may_see(
+    closed: SessionWorld,  # noqa: F811
+) -> None:
+    from talking_points.models import LearningLink
+
+    world = closed.world
+    decision = closed.session.decisions.get()
+    Session.objects.filter(pk=closed.session.pk).update(summary_visibility="place")
+
+    def entry(title: str, visibility: str) -> Any:
+        return factories.LearningEntryFactory(
+            place=world.place, organisation=world.org_a, title=title, visibility=visibility
+        )
+
+    LearningLink.objects.create(
+        entry=entry("Came from the session", "place"), session=closed.session
+    )
+    LearningLink.objects.create(
+        entry=entry("Org A kept this", "organisation"), session=closed.session
+    )
+    LearningLink.objects.create(entry=entry("Led to the seat", "place"), decision=decision)
+    LearningLink.objects.create(
+        entry=entry("Org A's seat notes", "organisation"), decision=decision
+    )
+    decisions_page = reverse("talking_points:forum_decisions", kwargs={"slug": world.forum.slug})
+
+    colleague = client_for(world.member_a).get(closed.session.get_absolute_url()).content.decode()
+    outsider = client_for(world.commissioner).get(closed.session.get_absolute_url())
+    outsider_page = outsider.content.decode()
+    other_org = client_for(world.member_b).get(decisions_page).content.decode()
+
+    assert "Learning linked here" in colleague
+    assert "Came from the session" in colleague
+    assert "Org A kept this" in colleague
+    assert "Learning linked to this decision:" in colleague
+    assert "Led to the seat" in colleague
+    assert "Org A&#x27;s seat notes" in colleague or "Org A's seat notes" in colleague
+    assert outsider.status_code == 200
+    assert "Came from the session" in outsider_page
+    assert "Org A kept this" not in outsider_page
+    assert "Led to the seat" in other_org
+    assert "seat notes" not in other_org
+    assert "Org A kept this" not in other_org
