@@ -12,6 +12,7 @@ admin.site.site_header = "HLS Forum administration"
 urlpatterns = [
     path("", partnership_views.home, name="home"),
     path("healthz", partnership_views.healthz, name="healthz"),
+    path("bench/ok", partnership_views.bench_ok, name="bench_ok"),
     path(
         "about/privacy/",
         TemplateView.as_view(template_name="privacy.html"),
