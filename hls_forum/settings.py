@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,7 +22,9 @@ VAR_DIR = Path(os.environ.get("HLS_VAR_DIR", BASE_DIR / "var"))
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # Empty means unset, as for the other helpers: docker-compose passes unset optional
+    # variables as empty strings.
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -72,6 +76,8 @@ INSTALLED_APPS = [
     "csp",
     "partnerships",
     "talking_points",
+    "privacy",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -79,15 +85,22 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "hls_forum.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets the audit log know who and from where, for changes made deep in a request.
+    "privacy.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "hls_forum.middleware.StaffMFARequiredMiddleware",
+    # Security middleware (hls_forum/middleware.py): idle and absolute session limits,
+    # multi-factor for commissioners and staff, no-store for signed-in pages.
+    "hls_forum.middleware.SessionLifetimeMiddleware",
+    "hls_forum.middleware.MFARequiredMiddleware",
+    "hls_forum.middleware.PrivateCacheControlMiddleware",
 ]
 
 if env_bool("BENCH_QUERY_COUNT"):
@@ -156,6 +169,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # Otherwise kombu writes its exchange tables to ./control in whatever folder it runs.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "hls_forum")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -169,7 +184,20 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Nightly: apply every registered retention rule (privacy/retention.py).
+    "privacy-apply-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=3, minute=17),
+    },
+    # Creates due reminder and digest deliveries and queues their sends (reminders app).
+    # "expires": a tick nobody ran within 4 minutes is dropped; the next one does its work.
+    "reminders-dispatch": {
+        "task": "reminders.dispatch",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+}
 
 # --- Email ----------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HLS Forum <no-reply@hls-forum.localhost>")
@@ -217,6 +245,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HLS Forum] "
+# Keep this browser signed in after a password change; every other session is ended
+# (privacy/signals.py ends them explicitly, and Django's session hash check backs it up).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_SIGNUP_FORM_CLASS = "partnerships.forms.SignupNameForm"
@@ -228,12 +258,28 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers only allow WebAuthn on HTTPS or http://localhost; local runs are plain HTTP.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "HLS Forum"
+# Signed-in sessions are listed (account > "Where you are signed in") with the IP and
+# browser they signed in from. Tracking "last seen" would write on every request.
+USERSESSIONS_TRACK_ACTIVITY = env_bool("USERSESSIONS_TRACK_ACTIVITY", default=False)
+USERSESSIONS_ADAPTER = "privacy.adapters.AuditedUserSessionsAdapter"
+# Behind a load balancer, the client's address is in X-Forwarded-For; rate limits per IP
+# and the audit log's "from where" need the real one. Set to the number of proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # --- Sessions and cookies ---------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Absolute lifetime: a session ends this long after sign-in, however busy
+# (enforced by hls_forum.middleware.SessionLifetimeMiddleware, and the cookie's Max-Age).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Idle timeout: a session ends after this long without a request.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+# Activity is written to the session at most this often, so most requests write nothing.
+SESSION_ACTIVITY_RESOLUTION = min(60, max(1, SESSION_IDLE_TIMEOUT // 10))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -251,6 +297,10 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TEST
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a hard-to-undo promise for the whole domain and its subdomains, so it is
+    # the operator's choice (SECURE_HSTS_PRELOAD=1), not a default; don't warn about it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -286,7 +336,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -308,3 +358,29 @@ LOGGING = {
 
 # --- Product settings ----------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 20)
+
+# --- Privacy: data rights and retention (privacy/) ------------------------------------
+# Days each category of data is kept; None keeps it until a person or organisation
+# deletes it. privacy.registry rules apply these nightly; the privacy notice shows them.
+PRIVACY_RETENTION: dict[str, int | None] = {
+    "audit_events": env_int("RETENTION_AUDIT_EVENTS_DAYS", 2 * 365),
+    "export_files": env_int("RETENTION_EXPORT_FILES_DAYS", 7),
+    "unaccepted_invitations": env_int("RETENTION_UNACCEPTED_INVITATIONS_DAYS", 90),
+    "decided_join_requests": env_int("RETENTION_DECIDED_JOIN_REQUESTS_DAYS", 365),
+    # Reserved for the learning log and reminders, whose rules register themselves.
+    "stories_of_change": env_int("RETENTION_STORIES_OF_CHANGE_DAYS", 6 * 365),
+    "delivery_logs": env_int("RETENTION_DELIVERY_LOGS_DAYS", 365),
+}
+# Where prepared copies of a person's data are written (never under a public URL).
+PRIVACY_EXPORT_ROOT = Path(env_str("PRIVACY_EXPORT_ROOT", str(VAR_DIR / "exports")))
+STORAGES["privacy_exports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVACY_EXPORT_ROOT), "base_url": None},
+}
+# Reminders (seconds): a send stuck "sending" this long is marked unknown, never resent;
+# a pending row queued this long ago is queued again; transient SMTP errors back off from
+# the base delay, doubling, for at most REMINDERS_MAX_ATTEMPTS attempts.
+REMINDERS_SENDING_TIMEOUT = env_int("REMINDERS_SENDING_TIMEOUT", 600)
+REMINDERS_REQUEUE_AFTER = env_int("REMINDERS_REQUEUE_AFTER", 900)
+REMINDERS_RETRY_BASE_SECONDS = env_int("REMINDERS_RETRY_BASE_SECONDS", 60)
+REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)

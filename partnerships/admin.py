@@ -67,6 +67,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Specialism)
 class SpecialismAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    list_filter = [("commissioners__places", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -105,14 +107,61 @@ class ForumMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ForumJoinRequest)
 class ForumJoinRequestAdmin(admin.ModelAdmin):
-    list_display = ["user", "forum", "status", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["user__email", "forum__name"]
+    list_display = ["user", "forum", "status", "created_at", "decided_by"]
+    list_filter = ["status", "forum__place"]
+    search_fields = ["user__email", "user__full_name", "forum__name"]
+    autocomplete_fields = ["user", "forum"]
+    raw_id_fields = ["decided_by"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "forum", "created_at", "accepted_at"]
-    list_filter = ["accepted_at"]
-    search_fields = ["email"]
+    list_display = ["email", "organisation", "forum", "created_at", "sent_at", "accepted_at"]
+    list_filter = [
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("accepted_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["email", "organisation__name", "forum__name"]
+    autocomplete_fields = ["organisation", "forum", "invited_by"]
     exclude = ["token"]
+
+
+# --- The place picture ----------------------------------------------------------------
+# Proposition ratings and wellbeing check-ins are deliberately not registered: individual
+# answers are never shown to anyone but their author, site staff included.
+
+from .models import Champion, Commission, GlossaryTerm, Relationship  # noqa: E402
+
+
+@admin.register(Commission)
+class CommissionAdmin(admin.ModelAdmin):
+    list_display = ["title", "place", "commissioner", "budget", "starts_on", "is_public"]
+    list_filter = ["place", "is_public"]
+    search_fields = ["title", "why"]
+    raw_id_fields = ["commissioner"]
+    filter_horizontal = ["providers", "specialisms"]
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(admin.ModelAdmin):
+    list_display = ["source", "kind", "target", "place", "created_at"]
+    list_filter = ["place", "kind"]
+    search_fields = ["source__name", "target__name"]
+    raw_id_fields = ["source", "target", "created_by"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "place", "updated_at"]
+    list_filter = ["place"]
+    search_fields = ["term", "meaning"]
+    raw_id_fields = ["created_by", "updated_by"]
+
+
+@admin.register(Champion)
+class ChampionAdmin(admin.ModelAdmin):
+    list_display = ["user", "place", "created_at"]
+    list_filter = ["place"]
+    search_fields = ["user__full_name", "user__email", "can_help_with"]
+    raw_id_fields = ["user"]

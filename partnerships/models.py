@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -312,6 +313,10 @@ class ForumMembership(models.Model):
     def is_facilitator(self) -> bool:
         return self.role == ForumRole.FACILITATOR
 
+    def set_reminders(self, *, enabled: bool) -> None:
+        self.reminders_enabled = enabled
+        self.save(update_fields=["reminders_enabled"])
+
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", "Waiting for a reply"
@@ -382,3 +387,258 @@ class Invitation(models.Model):
         target = self.organisation or self.forum
         assert target is not None
         return target
+
+
+# --- The place picture ---------------------------------------------------------------
+# The transparency register, the system map, the propositions check, the place glossary
+# and champions (issue 6). Views in views_picture.py; rules in permissions.py; writes in
+# services.py, each under the same header.
+
+
+class CommissionQuerySet(models.QuerySet["Commission"]):
+    def visible_to(self, user: Any) -> CommissionQuerySet:
+        """Public commissions for everyone; unpublished ones for the place's partnership
+        and the commissioner who recorded them. One query, whatever the memberships."""
+        from .permissions import place_partnership_q
+
+        public = Q(is_public=True)
+        if user is None or not user.is_authenticated:
+            return self.filter(public)
+        own = Q(commissioner__user=user)
+        return self.filter(public | own | place_partnership_q(user, "place"))
+
+
+class Commission(models.Model):
+    """One line of the transparency register: "What are you funding, and why?"."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="commissions")
+    commissioner = models.ForeignKey(
+        CommissionerProfile, on_delete=models.CASCADE, related_name="commissions"
+    )
+    title = models.CharField("what is funded", max_length=200)
+    why = models.TextField("why you fund it", max_length=4000)
+    budget = models.DecimalField(
+        "budget (£)",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0, message="The budget cannot be negative.")],
+    )
+    starts_on = models.DateField("starts on")
+    ends_on = models.DateField("ends on", null=True, blank=True)
+    providers = models.ManyToManyField(
+        Organisation, related_name="commissions_provided", blank=True
+    )
+    specialisms = models.ManyToManyField(Specialism, related_name="commissions", blank=True)
+    outcomes_agreed = models.TextField("how outcomes were agreed", max_length=4000, blank=True)
+    designed_with_people_using_services = models.BooleanField(
+        "people who use services took part in the design", default=False
+    )
+    designed_with_vcs = models.BooleanField(
+        "voluntary and community organisations took part in the design", default=False
+    )
+    design_participants = models.TextField(
+        "who else took part in the design, and how", max_length=2000, blank=True
+    )
+    is_public = models.BooleanField(
+        "show to the public",
+        default=True,
+        help_text="Untick only for a good reason; the place's partners still see it.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__gte=0), name="commission_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="commission_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["place", "is_public", "-starts_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:commission_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+
+
+class RelationshipKind(models.TextChoices):
+    FUNDS = "funds", "funds"
+    COMMISSIONS = "commissions", "commissions"
+    REFERS_TO = "refers_to", "refers people to"
+    PARTNERS_WITH = "partners_with", "partners with"
+
+
+class Relationship(models.Model):
+    """One line on a place's system map (talking point 8): ``source`` <kind> ``target``."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="relationships")
+    source = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="relationships_out"
+    )
+    target = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="relationships_in"
+    )
+    kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["source__name", "kind", "target__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "source", "target", "kind"], name="one_relationship_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="relationship_not_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.get_kind_display()} {self.target}"
+
+
+class GlossaryTerm(models.Model):
+    """A place's own plain-English meaning for a term (talking point 4)."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="glossary_terms")
+    term = models.CharField(max_length=80)
+    meaning = models.TextField("what it means, in plain English", max_length=1000)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(Lower("term"), "place", name="one_glossary_term_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class Champion(models.Model):
+    """A person who stands, publicly, as an HLS champion for a place."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="champions")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="championships")
+    can_help_with = models.TextField("what you can help with", max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "user"], name="one_champion_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.place}"
+
+
+class Proposition(models.TextChoices):
+    """The report's Appendix Two, as data. The label is the proposition's own words."""
+
+    A1 = (
+        "A1",
+        "Joined up working across organisations, fields and sectors creates better quality "
+        "experiences for the users and beneficiaries of services.",
+    )
+    A2 = (
+        "A2",
+        "Working collectively to tackle a social problem can mediate risk and manage uncertainty.",
+    )
+    A3 = (
+        "A3",
+        "Investment in relationships, although a long, slow process, may, in time, lead to "
+        "more meaningful change.",
+    )
+    B1 = (
+        "B1",
+        "Understanding your local context – including where you fit, the connections and the "
+        "opportunities – enables you to respond to local issues quickly.",
+    )
+    B2 = (
+        "B2",
+        "Trust and respect in funding relationships increases VCS sector confidence, "
+        "stability and impact.",
+    )
+    B3 = (
+        "B3",
+        "For trust and respect to develop, there needs to be shared and public recognition of "
+        "its value, and space for collaborative reflection, experimentation and learning.",
+    )
+    B4 = (
+        "B4",
+        "Shifting the power dynamic – to work with beneficiaries rather than for them – allows "
+        "people to own solutions and achieve more meaningful change.",
+    )
+
+
+PROPOSITION_SECTIONS = {
+    "A": "The case for doing it differently",
+    "B": "What it requires and involves",
+}
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    """The first day of the calendar quarter that ``day`` falls in."""
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+class PropositionRating(models.Model):
+    """How true one person finds one proposition in their place, once a quarter.
+
+    Only ever shown to its author; others see aggregates of at least
+    ``MIN_AGGREGATE`` people, for quarters that have ended.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="proposition_ratings")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="proposition_ratings")
+    proposition = models.CharField(max_length=2, choices=Proposition.choices)
+    quarter = models.DateField(help_text="The first day of the quarter rated.")
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["quarter", "proposition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "user", "proposition", "quarter"],
+                name="one_rating_per_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            ),
+            models.CheckConstraint(condition=Q(quarter__day=1), name="rating_quarter_first_day"),
+        ]
+        indexes = [models.Index(fields=["place", "quarter", "proposition"])]
+
+    def __str__(self) -> str:
+        return f"{self.proposition} in {self.place}, quarter from {self.quarter}"
+
+
+# No aggregate (ratings, check-ins) is shown when it covers fewer people than this.
+MIN_AGGREGATE = 3

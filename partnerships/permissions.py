@@ -112,3 +112,105 @@ def get_forum_or_404(slug: str) -> Forum:
 
 def can_edit_commissioner_profile(user: Any, profile: CommissionerProfile) -> bool:
     return bool(user.is_authenticated and profile.user_id == user.pk)
+
+
+def require_forum_membership(user: Any, forum: Forum) -> ForumMembership:
+    membership = forum_membership(user, forum)
+    if membership is None:
+        raise PermissionDenied("You are not a member of this forum.")
+    return membership
+
+
+def require_can_ask_to_join(user: Any, forum: Forum) -> None:
+    if not forum.is_open:
+        raise PermissionDenied(
+            "This forum is invite only. Ask its facilitator to invite you by email."
+        )
+
+
+def require_commissioner_profile_owner(user: Any, profile: CommissionerProfile) -> None:
+    if not can_edit_commissioner_profile(user, profile):
+        raise PermissionDenied("You can only edit your own commissioner profile.")
+
+
+# --- The place picture ----------------------------------------------------------------
+
+
+def is_in_partnership(user: Any, place: Place) -> bool:
+    """Is ``user`` part of ``place``'s partnership (forum, organisation or commissioner)?"""
+    if not user.is_authenticated:
+        return False
+    return partnership_places(user).filter(pk=place.pk).exists()
+
+
+def is_place_forum_member(user: Any, place: Place) -> bool:
+    """Is ``user`` a member of one of ``place``'s forums? They draw the system map and rate
+    the propositions."""
+    return bool(
+        user.is_authenticated
+        and ForumMembership.objects.filter(user=user, forum__place=place).exists()
+    )
+
+
+def get_place_or_404(slug: str) -> Place:
+    return get_object_or_404(Place, slug=slug)
+
+
+def get_partnership_place_or_404(user: Any, slug: str) -> Place:
+    """The place, if ``user`` is in its partnership; otherwise 404, as if it did not exist."""
+    return get_object_or_404(partnership_places(user), slug=slug)
+
+
+def require_partnership(user: Any, place: Place) -> None:
+    if not is_in_partnership(user, place):
+        raise PermissionDenied(
+            f"Only people in {place.name}'s partnership can do that: members of its forums, "
+            "of organisations that work there, and the commissioners who cover it."
+        )
+
+
+def require_place_forum_member(user: Any, place: Place) -> None:
+    if not is_place_forum_member(user, place):
+        raise PermissionDenied(
+            f"Only members of one of {place.name}'s forums can do that. Join a forum first."
+        )
+
+
+def commissioner_profile(user: Any) -> CommissionerProfile | None:
+    if not user.is_authenticated:
+        return None
+    return CommissionerProfile.objects.filter(user=user).first()
+
+
+def require_commissioner(user: Any) -> CommissionerProfile:
+    profile = commissioner_profile(user)
+    if profile is None:
+        raise PermissionDenied(
+            "Only commissioners can record what they fund. Ask site staff to set up your "
+            "commissioner profile."
+        )
+    return profile
+
+
+def can_edit_commission(user: Any, commission: Any) -> bool:
+    """Commissioners edit their own commissions, and only those."""
+    return bool(user.is_authenticated and commission.commissioner.user_id == user.pk)
+
+
+def get_commission_or_404(user: Any, pk: int) -> Any:
+    from .models import Commission
+
+    return get_object_or_404(
+        Commission.objects.visible_to(user).select_related(
+            "place", "commissioner__user", "commissioner__organisation"
+        ),
+        pk=pk,
+    )
+
+
+def get_own_commission_or_404(user: Any, pk: int) -> Any:
+    """A commission ``user`` may see; 403 with a reason if they may not edit it."""
+    commission = get_commission_or_404(user, pk)
+    if not can_edit_commission(user, commission):
+        raise PermissionDenied("Only the commissioner who recorded this commission can change it.")
+    return commission

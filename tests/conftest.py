@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -52,6 +53,12 @@ class World:
         return None if persona == "anonymous" else getattr(self, persona)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is deliberately slow (and memory-hungry); tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db: None) -> World:
     place = factories.PlaceFactory(name="Testford", slug="testford")
@@ -65,6 +72,9 @@ def world(db: None) -> World:
     facilitator = factories.ForumMembershipFactory(forum=forum, role="facilitator").user
     commissioner = factories.CommissionerProfileFactory(places=[place]).user
     staff = factories.UserFactory(is_staff=True, is_superuser=True)
+    # Commissioners and staff must use two-step sign-in (hls_forum.middleware).
+    factories.give_mfa(commissioner)
+    factories.give_mfa(staff)
     return World(
         place=place,
         other_place=other_place,

@@ -18,3 +18,20 @@
     }
   }, true);
 })();
+
+// The place picture: explained terms close with Escape (WCAG 1.4.13, content on hover or focus).
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll(".term:hover, .term:focus-within").forEach(function (term) {
+      term.classList.add("term-dismissed");
+    });
+  });
+  ["focusout", "mouseout"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var term = event.target.closest && event.target.closest(".term");
+      if (term) { term.classList.remove("term-dismissed"); }
+    });
+  });
+})();

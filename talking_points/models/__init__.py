@@ -1,16 +1,63 @@
 """What is said and learned. Split by feature: talking points, sessions, learning."""
 
-from .learning import LearningEntry, LearningEntryQuerySet, LearningKind, Visibility
-from .sessions import Decision, Session, SessionStatus
-from .talking_points import TalkingPoint
+from .learning import (
+    ConsentMethod,
+    ExperimentStatus,
+    LearningEntry,
+    LearningEntryQuerySet,
+    LearningKind,
+    LearningLink,
+    LinkRelation,
+    Review,
+    ReviewKind,
+    ReviewRead,
+    StoryConsent,
+    Tag,
+    Visibility,
+    VisibilityChange,
+)
+from .sessions import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    AgendaItemStatus,
+    Attendance,
+    Contribution,
+    Decision,
+    Session,
+    SessionStatus,
+    SummaryVisibility,
+)
+from .talking_points import TalkingPoint, TalkingPointRetirement
+from .wellbeing import WellbeingCheckIn, WellbeingCheckInMark
 
 __all__ = [
+    "Action",
+    "ActionStatus",
+    "AgendaItem",
+    "AgendaItemStatus",
+    "Attendance",
+    "ConsentMethod",
+    "Contribution",
     "Decision",
+    "ExperimentStatus",
     "LearningEntry",
     "LearningEntryQuerySet",
     "LearningKind",
+    "LearningLink",
+    "LinkRelation",
+    "Review",
+    "ReviewKind",
+    "ReviewRead",
     "Session",
     "SessionStatus",
+    "StoryConsent",
+    "SummaryVisibility",
+    "Tag",
     "TalkingPoint",
+    "TalkingPointRetirement",
     "Visibility",
+    "VisibilityChange",
+    "WellbeingCheckIn",
+    "WellbeingCheckInMark",
 ]

@@ -12,7 +12,13 @@ from django.db import transaction
 from partnerships.demo import DEMO_PASSWORD, DEMO_PEOPLE
 
 # Each feature adds its own loader here, in dependency order.
-LOADERS = ["partnerships.demo"]
+LOADERS = [
+    "partnerships.demo",
+    "talking_points.demo",
+    "talking_points.demo_sessions",
+    "partnerships.demo_picture",
+    "reminders.demo",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,194 @@
+"""Build the email for a delivery: plain text + HTML, an .ics invite for reminders, and
+RFC 8058 one-click unsubscribe headers. Building reads the database; sending is elsewhere."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass
+from email.mime.text import MIMEText
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.models import Forum
+
+from . import calendars, content, scheduling, tokens
+from .models import Delivery
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_url(*, user_id: int, forum_id: int | None) -> str:
+    token = tokens.unsubscribe_token(user_id=user_id, forum_id=forum_id)
+    return absolute(reverse("reminders:unsubscribe", kwargs={"token": token}))
+
+
+def _list_headers(*, list_id: str, unsubscribe: str) -> dict[str, str]:
+    host = urlsplit(settings.SITE_URL).hostname or "hls-forum.localhost"
+    return {
+        # RFC 8058: a mail client may POST "List-Unsubscribe=One-Click" to this https URL.
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"<{list_id}.{host}>",
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+    }
+
+
+def _calendar_part(ics: bytes) -> MIMEText:
+    part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", "PUBLISH")
+    part.add_header("Content-Disposition", "attachment", filename="meeting.ics")
+    return part
+
+
+@dataclass(frozen=True)
+class MeetingParts:
+    """What every member's reminder for one meeting shares."""
+
+    agenda: content.AgendaSuggestion
+    ics: bytes
+    anything_shared: bool
+
+
+# Per-process cache of MeetingParts, so a batch of reminders for one meeting (often dozens,
+# one task each) builds the agenda and the .ics once. Keyed on everything about the forum
+# that the parts show, so an edit to the forum is picked up at once; the agenda and the
+# "anything shared" check may be up to PARTS_TTL seconds old.
+PARTS_TTL = 60.0
+_parts: dict[tuple[Any, ...], tuple[float, MeetingParts]] = {}
+
+
+def clear_meeting_cache() -> None:
+    _parts.clear()
+
+
+def meeting_parts(forum: Forum, start: datetime.datetime, since: datetime.datetime) -> MeetingParts:
+    key = (
+        forum.pk,
+        start,
+        forum.name,
+        forum.venue,
+        forum.online_link,
+        forum.purpose,
+        forum.duration_minutes,
+        forum.slug,
+    )
+    cached = _parts.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    parts = MeetingParts(
+        agenda=content.planned_talking_points(forum=forum, meeting_start=start),
+        ics=calendars.invite(forum, start),
+        anything_shared=content.anything_shared_with_place_since(forum=forum, since=since),
+    )
+    if len(_parts) > 512:
+        _parts.clear()
+    _parts[key] = (time.monotonic() + PARTS_TTL, parts)
+    return parts
+
+
+def reminder_message(
+    delivery: Delivery, *, now: datetime.datetime | None = None
+) -> EmailMultiAlternatives:
+    """The reminder email for ``delivery`` (kind reminder, with forum and recipient loaded)."""
+    now = now or timezone.now()
+    forum = delivery.forum
+    assert forum is not None
+    recipient = delivery.recipient
+    rhythm = scheduling.Rhythm.of(forum)
+    start = delivery.occasion_at.astimezone(rhythm.tz)
+    end = start + datetime.timedelta(minutes=rhythm.duration_minutes)
+    previous = scheduling.previous_meeting(rhythm, start)
+    parts = meeting_parts(forum, start, previous)
+    unsubscribe = unsubscribe_url(user_id=recipient.pk, forum_id=forum.pk)
+    context = {
+        "recipient": recipient,
+        "forum": forum,
+        "place": forum.place,
+        "start": start,
+        "end": end,
+        "previous": previous,
+        "agenda": parts.agenda,
+        # One trust query per recipient, skipped when nobody shared anything at all.
+        "shared": (
+            content.shared_with_place_since(
+                recipient=recipient, forum=forum, since=previous, until=now
+            )
+            if parts.anything_shared
+            else content.SharedLearning(entries=[], total=0)
+        ),
+        "actions": content.actions_falling_due(
+            forum=forum, recipient=recipient, before=start.date() + datetime.timedelta(days=7)
+        ),
+        "forum_url": absolute(forum.get_absolute_url()),
+        "preferences_url": absolute(reverse("reminders:preferences")),
+        "unsubscribe_url": unsubscribe,
+        "site_url": settings.SITE_URL,
+    }
+    subject = f"Reminder: {forum.name}, {start:%A} {start.day} {start:%B} at {start:%H:%M}"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("reminders/email/reminder.txt", context),
+        to=[recipient.email],
+        headers=_list_headers(list_id=f"forum-{forum.pk}.reminders", unsubscribe=unsubscribe),
+    )
+    message.attach_alternative(
+        render_to_string("reminders/email/reminder.html", context), "text/html"
+    )
+    message.attach(_calendar_part(parts.ics))
+    return message
+
+
+def digest_message(
+    delivery: Delivery, *, since: datetime.datetime, now: datetime.datetime | None = None
+) -> EmailMultiAlternatives | None:
+    """The weekly digest for ``delivery``, or None when there is nothing new to say."""
+    now = now or timezone.now()
+    user = delivery.recipient
+    is_commissioner = user.is_commissioner
+    is_vcs = content.is_vcs_staff(user)
+    newly_shared = (
+        content.learning_newly_shared_with(user=user, since=since, until=now)
+        if is_commissioner
+        else content.SharedLearning(entries=[], total=0)
+    )
+    questions = content.questions_awaiting_answer(user=user) if is_commissioner else []
+    responses = (
+        content.responses_to_organisation_entries(user=user, since=since, until=now)
+        if is_vcs
+        else []
+    )
+    if not (newly_shared.total or questions or responses):
+        return None
+    unsubscribe = unsubscribe_url(user_id=user.pk, forum_id=None)
+    context = {
+        "recipient": user,
+        "since": since.astimezone(scheduling.site_tz()),
+        "is_commissioner": is_commissioner,
+        "is_vcs": is_vcs,
+        "newly_shared": newly_shared,
+        "questions": questions,
+        "responses": responses,
+        "preferences_url": absolute(reverse("reminders:preferences")),
+        "unsubscribe_url": unsubscribe,
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject="Your weekly HLS Forum digest",
+        body=render_to_string("reminders/email/digest.txt", context),
+        to=[user.email],
+        headers=_list_headers(list_id="digest", unsubscribe=unsubscribe),
+    )
+    message.attach_alternative(
+        render_to_string("reminders/email/digest.html", context), "text/html"
+    )
+    return message

@@ -1,0 +1,433 @@
+"""Reminders and digests: dispatch what is due, send one delivery, record preferences.
+
+Guarantees, in one place:
+- one ``Delivery`` row per (forum, person, meeting date) and per (person, digest date),
+  enforced by unique constraints; the dispatcher inserts with ``ignore_conflicts``, so two
+  dispatchers, or one run twice, create each row once;
+- at most one email per row: a send claims its row with a conditional update
+  (pending → sending) and stops unless it won; a row left in "sending" by a crash is
+  marked "unknown" by the dispatcher and never resent automatically;
+- no row is lost: rows still pending (never queued, queue lost, worker killed before the
+  claim) are queued again by a later dispatcher run;
+- tasks carry ids only, and are queued after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from partnerships.models import Forum, ForumMembership, User
+
+from . import emails, mailer, scheduling
+from .models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    DigestFrequency,
+    DigestPreference,
+)
+from .tokens import UnsubscribeScope
+
+logger = logging.getLogger(__name__)
+
+INSERT_BATCH = 1000
+
+
+def _seconds(name: str, default: int) -> datetime.timedelta:
+    return datetime.timedelta(seconds=int(getattr(settings, name, default)))
+
+
+# --- Dispatch ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    created: int
+    queued: int
+    marked_unknown: int
+
+
+def reminders_dispatch(*, now: datetime.datetime | None = None) -> DispatchResult:
+    """Find what is due at ``now``, create its delivery rows, and queue one send per row.
+
+    Safe to run at any time, as often as you like, and concurrently: rows are created under
+    unique constraints, each pending row is claimed for queueing under a row lock
+    (``skip_locked`` on PostgreSQL), and sends are queued only after commit. Rows pending
+    but queued more than ``REMINDERS_REQUEUE_AFTER`` seconds ago are queued again; rows
+    sending for more than ``REMINDERS_SENDING_TIMEOUT`` seconds are marked unknown.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        marked_unknown = _mark_stuck_as_unknown(now)
+        created = _create_due_reminders(now) + _create_due_digests(now)
+        ids = _take_for_queueing(now)
+        transaction.on_commit(lambda: _publish(ids))
+    if created or ids or marked_unknown:
+        logger.info(
+            "Reminders dispatch: %s new, %s queued, %s marked unknown",
+            created,
+            len(ids),
+            marked_unknown,
+        )
+    return DispatchResult(created=created, queued=len(ids), marked_unknown=marked_unknown)
+
+
+def _mark_stuck_as_unknown(now: datetime.datetime) -> int:
+    cutoff = now - _seconds("REMINDERS_SENDING_TIMEOUT", 600)
+    # Lock in primary-key order, skipping rows another dispatcher holds: two dispatchers
+    # never wait on each other in opposite orders (a deadlock).
+    ids = list(
+        Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff)
+        .order_by("pk")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    return Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.UNKNOWN,
+        detail="Sending stopped part-way (the sender was interrupted). The email may or may "
+        "not have arrived, so it was not sent again automatically.",
+    )
+
+
+def _create_due_reminders(now: datetime.datetime) -> int:
+    rows: list[Delivery] = []
+    forums = Forum.objects.select_related("place").only(
+        "pk",
+        "weekday",
+        "start_time",
+        "duration_minutes",
+        "reminder_days_before",
+        "reminder_hour",
+        "place__time_zone",
+    )
+    for forum in forums:
+        rhythm = scheduling.Rhythm.of(forum)
+        meeting = scheduling.due_meeting(rhythm, now)
+        if meeting is None:
+            continue
+        day = meeting.astimezone(rhythm.tz).date()
+        already = Delivery.objects.filter(
+            kind=DeliveryKind.REMINDER, forum=forum, occasion_date=day, recipient=OuterRef("user")
+        )
+        recipients = (
+            ForumMembership.objects.filter(
+                forum=forum, reminders_enabled=True, user__is_active=True
+            )
+            .exclude(Exists(already))
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+        )
+        rows.extend(
+            Delivery(
+                kind=DeliveryKind.REMINDER,
+                forum_id=forum.pk,
+                recipient_id=user_id,
+                occasion_date=day,
+                occasion_at=meeting,
+                created_at=now,
+            )
+            for user_id in recipients
+        )
+    _insert_in_key_order(rows)
+    return len(rows)
+
+
+def _insert_in_key_order(rows: list[Delivery]) -> None:
+    """Insert, skipping rows that exist. Two dispatchers inserting the same rows in
+    different orders could deadlock on each other's uncommitted rows, so both insert in
+    the order of the unique key."""
+    rows.sort(key=lambda row: (row.kind, row.forum_id or 0, row.recipient_id, row.occasion_date))
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
+
+
+def _create_due_digests(now: datetime.datetime) -> int:
+    local_weekday = now.astimezone(scheduling.site_tz()).weekday()
+    due = scheduling.digest_due(local_weekday, now)
+    if due is None:
+        return 0
+    day, due_at = due
+    already = Delivery.objects.filter(
+        kind=DeliveryKind.DIGEST, occasion_date=day, recipient=OuterRef("user")
+    )
+    recipients = (
+        DigestPreference.objects.filter(
+            frequency=DigestFrequency.WEEKLY, weekday=local_weekday, user__is_active=True
+        )
+        .exclude(Exists(already))
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    rows = [
+        Delivery(
+            kind=DeliveryKind.DIGEST,
+            recipient_id=user_id,
+            occasion_date=day,
+            occasion_at=due_at,
+            created_at=now,
+        )
+        for user_id in recipients
+    ]
+    _insert_in_key_order(rows)
+    return len(rows)
+
+
+def _take_for_queueing(now: datetime.datetime) -> list[int]:
+    requeue_before = now - _seconds("REMINDERS_REQUEUE_AFTER", 900)
+    limit = int(getattr(settings, "REMINDERS_DISPATCH_LIMIT", 50_000))
+    ids = list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=requeue_before))
+        .order_by("pk")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)[:limit]
+    )
+    for start in range(0, len(ids), INSERT_BATCH):
+        Delivery.objects.filter(pk__in=ids[start : start + INSERT_BATCH]).update(queued_at=now)
+    return ids
+
+
+def _publish(ids: list[int]) -> None:
+    """Queue one send task per id over one broker connection. If the broker is down, stop
+    at the first failure and mark the rest as never queued, so the next run retries them
+    at once; the web request or beat tick that called us is not failed."""
+    if not ids:
+        return
+    from hls_forum.celery import app
+
+    from .tasks import send_delivery
+
+    published = 0
+    try:
+        with app.producer_or_acquire() as producer:
+            for pk in ids:
+                send_delivery.apply_async(
+                    kwargs={"delivery_id": pk}, producer=producer, retry=False
+                )
+                published += 1
+    except Exception:
+        logger.exception(
+            "Could not queue %s reminder deliveries; the next dispatcher run will",
+            len(ids) - published,
+        )
+        unqueued = ids[published:]
+        for start in range(0, len(unqueued), INSERT_BATCH):
+            Delivery.objects.filter(
+                pk__in=unqueued[start : start + INSERT_BATCH], status=DeliveryStatus.PENDING
+            ).update(queued_at=None)
+
+
+# --- Send one --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    status: str  # a DeliveryStatus value, or "not-claimed"
+    retry_in: int | None = None
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """4xx replies, dropped connections and network errors are worth retrying; 5xx
+    replies (unknown mailbox, refused sender, bad credentials) are not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, OSError)
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential backoff: base, twice that, four times … capped at an hour."""
+    base = int(getattr(settings, "REMINDERS_RETRY_BASE_SECONDS", 60))
+    return int(min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _finish(delivery_id: int, status: str, detail: str = "", **extra: Any) -> SendOutcome:
+    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
+        status=status, detail=detail[:500], **extra
+    )
+    return SendOutcome(status=status)
+
+
+def _reason_not_to_send(delivery: Delivery, now: datetime.datetime) -> str:
+    if not delivery.recipient.is_active:
+        return "The person's account is closed."
+    if delivery.kind == DeliveryKind.REMINDER:
+        member_reminders = getattr(delivery, "member_reminders", None)
+        if member_reminders is None:
+            return "The person is no longer a member of the forum."
+        if not member_reminders:
+            return "The person turned reminders off."
+        if delivery.occasion_at <= now:
+            return "Too late: the meeting had already started."
+        return ""
+    preference = DigestPreference.objects.filter(user_id=delivery.recipient_id).first()
+    if preference is None or preference.frequency == DigestFrequency.OFF:
+        return "The person turned the digest off."
+    return ""
+
+
+def _digest_since(delivery: Delivery) -> datetime.datetime:
+    previous = (
+        Delivery.objects.filter(
+            kind=DeliveryKind.DIGEST,
+            recipient_id=delivery.recipient_id,
+            status=DeliveryStatus.SENT,
+            occasion_date__lt=delivery.occasion_date,
+        )
+        .order_by("-occasion_date")
+        .values_list("occasion_at", flat=True)
+        .first()
+    )
+    return previous or delivery.occasion_at - datetime.timedelta(days=7)
+
+
+def delivery_send(*, delivery_id: int) -> SendOutcome:
+    """Send the email for one delivery row, at most once.
+
+    Precondition: none; a missing row or one that is not pending is left alone.
+    Guarantees: the row is claimed (pending → sending, committed) before any SMTP traffic,
+    so a concurrent or repeated call returns "not-claimed" without sending. It ends as sent,
+    skipped (nothing to send, or no longer wanted), failed (permanent error or too many
+    attempts), or back to pending with ``retry_in`` seconds after a transient error. A crash
+    between the claim and the end leaves it in sending, for the dispatcher to mark unknown.
+    """
+    now = timezone.now()
+    claimed = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return SendOutcome(status="not-claimed")
+    delivery = (
+        Delivery.objects.select_related("forum__place", "recipient")
+        .annotate(
+            # The recipient's reminder choice for the forum: None once they have left it.
+            member_reminders=Subquery(
+                ForumMembership.objects.filter(
+                    forum_id=OuterRef("forum_id"), user_id=OuterRef("recipient_id")
+                ).values("reminders_enabled")[:1]
+            )
+        )
+        .get(pk=delivery_id)
+    )
+
+    reason = _reason_not_to_send(delivery, now)
+    if reason:
+        return _finish(delivery_id, DeliveryStatus.SKIPPED, reason)
+    message: EmailMultiAlternatives | None
+    try:
+        if delivery.kind == DeliveryKind.REMINDER:
+            message = emails.reminder_message(delivery, now=now)
+        else:
+            message = emails.digest_message(delivery, since=_digest_since(delivery), now=now)
+    except Exception:
+        logger.exception("Could not build the email for delivery %s", delivery_id)
+        return _finish(delivery_id, DeliveryStatus.FAILED, "The email could not be put together.")
+    if message is None:
+        return _finish(delivery_id, DeliveryStatus.SKIPPED, "Nothing new to report this week.")
+
+    try:
+        mailer.send(message)
+    except Exception as exc:
+        detail = f"{type(exc).__name__}: {exc}"[:500]
+        max_attempts = int(getattr(settings, "REMINDERS_MAX_ATTEMPTS", 5))
+        if _is_transient(exc) and delivery.attempts < max_attempts:
+            delay = retry_delay(delivery.attempts)
+            # Release the claim, and mark it queued in the future so the dispatcher leaves
+            # the retry to Celery unless that is lost too.
+            Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
+                status=DeliveryStatus.PENDING,
+                queued_at=now + datetime.timedelta(seconds=delay),
+                detail=f"Attempt {delivery.attempts} failed, will retry: {detail}"[:500],
+            )
+            return SendOutcome(status=DeliveryStatus.PENDING, retry_in=delay)
+        logger.warning("Delivery %s failed: %s", delivery_id, detail)
+        return _finish(delivery_id, DeliveryStatus.FAILED, detail)
+    return _finish(delivery_id, DeliveryStatus.SENT, "", sent_at=timezone.now())
+
+
+# --- People's choices and facilitators' actions ------------------------------------------
+
+
+def forum_reminders_set(*, membership: ForumMembership, enabled: bool) -> None:
+    """Turn a member's reminders for one forum on or off. Turning them off also stops any
+    reminder already waiting to be sent to them for that forum."""
+    with transaction.atomic():
+        ForumMembership.objects.filter(pk=membership.pk).update(reminders_enabled=enabled)
+        membership.reminders_enabled = enabled
+        if not enabled:
+            Delivery.objects.filter(
+                kind=DeliveryKind.REMINDER,
+                forum_id=membership.forum_id,
+                recipient_id=membership.user_id,
+                status=DeliveryStatus.PENDING,
+            ).update(status=DeliveryStatus.SKIPPED, detail="The person turned reminders off.")
+
+
+def digest_preference_set(*, user: User, frequency: str, weekday: int) -> DigestPreference:
+    with transaction.atomic():
+        preference, _ = DigestPreference.objects.update_or_create(
+            user=user, defaults={"frequency": frequency, "weekday": weekday}
+        )
+        if frequency == DigestFrequency.OFF:
+            Delivery.objects.filter(
+                kind=DeliveryKind.DIGEST, recipient=user, status=DeliveryStatus.PENDING
+            ).update(status=DeliveryStatus.SKIPPED, detail="The person turned the digest off.")
+    return preference
+
+
+def unsubscribe(*, scope: UnsubscribeScope) -> str | None:
+    """Apply a one-click unsubscribe. Returns what was stopped (for the page), or None if
+    the token no longer matches anything (the person left the forum, or was deleted).
+    Idempotent: unsubscribing twice is the same as once."""
+    if scope.forum_id is None:
+        user = User.objects.filter(pk=scope.user_id).first()
+        if user is None:
+            return None
+        with transaction.atomic():
+            DigestPreference.objects.filter(user=user).update(frequency=DigestFrequency.OFF)
+            Delivery.objects.filter(
+                kind=DeliveryKind.DIGEST, recipient=user, status=DeliveryStatus.PENDING
+            ).update(status=DeliveryStatus.SKIPPED, detail="The person turned the digest off.")
+        return "the weekly digest"
+    membership = (
+        ForumMembership.objects.filter(user_id=scope.user_id, forum_id=scope.forum_id)
+        .select_related("forum")
+        .first()
+    )
+    if membership is None:
+        return None
+    forum_reminders_set(membership=membership, enabled=False)
+    return f"reminders for {membership.forum.name}"
+
+
+def delivery_resend(*, delivery: Delivery) -> bool:
+    """Put a failed or unknown delivery back in the queue, at a facilitator's request.
+
+    An "unknown" email may already have arrived; the page asking for this says so. Returns
+    False if the row was no longer failed or unknown. The send is queued after commit; a
+    broker that is down does not fail the request, and the next dispatcher run queues it.
+    """
+    with transaction.atomic():
+        updated = Delivery.objects.filter(
+            pk=delivery.pk, status__in=[DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN]
+        ).update(
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            queued_at=timezone.now(),
+            detail="Sent again at a facilitator's request.",
+        )
+        if updated:
+            transaction.on_commit(lambda: _publish([delivery.pk]))
+    return bool(updated)

@@ -1,0 +1,730 @@
+"""Forms for talking points, sessions and learning."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from partnerships.models import Forum, Organisation, Place, User
+
+from .models import (
+    AgendaItem,
+    ConsentMethod,
+    Decision,
+    LearningEntry,
+    LearningKind,
+    LinkRelation,
+    ReviewKind,
+    Session,
+    StoryConsent,
+    SummaryVisibility,
+    Tag,
+    TalkingPoint,
+    Visibility,
+)
+from .models.sessions import MAX_CONTRIBUTION_CHARS, MAX_TIME_BOX_MINUTES
+from .rendering import UNSAFE_MARKUP
+
+# --- Forum sessions ---------------------------------------------------------------
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+class PrefixedIdsForm(forms.Form):
+    """Several forms share the live page: give each its own element ids."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+def time_box_field(initial: int = 20) -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Time box (minutes)",
+        min_value=1,
+        max_value=MAX_TIME_BOX_MINUTES,
+        initial=initial,
+        error_messages={
+            "min_value": "A time box must be at least 1 minute.",
+            "max_value": f"A time box can be at most {MAX_TIME_BOX_MINUTES} minutes.",
+            "required": "Give a time box in minutes.",
+            "invalid": "Give a time box as a whole number of minutes.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input-short"}),
+    )
+
+
+class TalkingPointForm(forms.Form):
+    text = forms.CharField(
+        label="Your talking point",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A question for the forum to talk about, in plain words.",
+        error_messages={"required": "Write the talking point."},
+    )
+
+
+class TalkingPointChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+class TalkingPointsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        discussed = getattr(obj, "last_discussed", None)
+        when = f"last discussed {discussed:%-d %b %Y}" if discussed else "not discussed yet"
+        return f"{obj} ({when})"
+
+
+class SessionForm(forms.ModelForm):
+    """When and where. Times are in the place's time zone (the view activates it)."""
+
+    starts_at = forms.DateTimeField(
+        label="Date and time",
+        input_formats=[DATETIME_LOCAL],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        error_messages={
+            "required": "Give the date and time.",
+            "invalid": "Give a real date and time.",
+        },
+    )
+
+    online_link = forms.URLField(
+        label="Online meeting link",
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        error_messages={"invalid": "Give a full web address, such as https://meet.example.org/us"},
+    )
+
+    class Meta:
+        model = Session
+        fields = ["starts_at", "venue", "online_link"]
+        labels = {"venue": "Venue"}
+        help_texts = {"venue": "A neutral place to meet, if you meet in person."}
+
+    def clean_starts_at(self) -> datetime.datetime:
+        starts_at: datetime.datetime = self.cleaned_data["starts_at"]
+        if starts_at < timezone.now() - datetime.timedelta(hours=12):
+            raise ValidationError("Choose a date and time that has not passed.")
+        if starts_at > timezone.now() + datetime.timedelta(days=366):
+            raise ValidationError("Choose a date within the next year.")
+        return starts_at
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("venue") and not data.get("online_link"):
+            raise ValidationError("Give a venue, an online link, or both.")
+        return data
+
+
+class SessionPlanForm(SessionForm):
+    talking_points = TalkingPointsField(
+        queryset=TalkingPoint.objects.none(),
+        required=False,
+        label="Talking points for the agenda",
+        help_text="Least recently discussed first. You can change the order and time boxes next.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    time_box_minutes = time_box_field()
+
+    class Meta(SessionForm.Meta):
+        pass
+
+    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "talking_points").queryset = TalkingPoint.objects.suggested_for_forum(forum)
+
+
+class AgendaItemForm(PrefixedIdsForm):
+    id_prefix = "agenda"
+    talking_point = TalkingPointChoiceField(
+        queryset=TalkingPoint.objects.none(),
+        label="Talking point",
+        empty_label="Choose a talking point",
+        error_messages={
+            "required": "Choose a talking point.",
+            "invalid_choice": "Choose one of this forum's talking points.",
+        },
+    )
+    time_box_minutes = time_box_field()
+
+    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "talking_point").queryset = TalkingPoint.objects.suggested_for_forum(forum)
+
+
+class TimeBoxForm(forms.Form):
+    time_box_minutes = time_box_field()
+
+
+class OpenSessionForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Who is here?",
+        help_text="You are counted as present. People who arrive later, or join online, "
+        "can join from the session page.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "present").queryset = User.objects.filter(
+            forum_memberships__forum=forum
+        ).order_by("full_name", "email")
+
+
+class ContributionForm(PrefixedIdsForm):
+    id_prefix = "contribution"
+    agenda_item = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Your contribution",
+        max_length=MAX_CONTRIBUTION_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Write your contribution before adding it.",
+            "max_length": f"A contribution can be at most {MAX_CONTRIBUTION_CHARS:,} characters.",
+        },
+    )
+    anonymous = forms.BooleanField(
+        label="Add it anonymously",
+        required=False,
+        help_text="Nobody, not even the facilitator or the site's staff, will be able to see "
+        "who wrote it, and it will not count towards your organisation's voice.",
+    )
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError("Write your contribution before adding it.")
+        return text
+
+
+class HideContributionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you hiding it?",
+        max_length=500,
+        help_text="Everyone in the session sees that a contribution was hidden, and why.",
+        error_messages={"required": "Say why you are hiding this contribution."},
+    )
+
+
+class DecisionForm(PrefixedIdsForm):
+    id_prefix = "decision"
+    text = forms.CharField(
+        label="What was decided",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what was decided."},
+    )
+    why = forms.CharField(
+        label="Why", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    agenda_item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        label="About which talking point",
+        empty_label="The one being discussed now",
+    )
+    rests_on = forms.ModelMultipleChoiceField(
+        queryset=LearningEntry.objects.none(),
+        required=False,
+        label="Learning it rests on",
+        help_text="Learning entries you can see, newest first.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, session: Session, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "agenda_item").queryset = session.agenda_items.select_related(
+            "talking_point"
+        ).order_by("position", "pk")
+        _choices(self, "rests_on").queryset = learning_entry_choices(user, session)
+
+
+def learning_entry_choices(user: User, session: Session) -> QuerySet[LearningEntry]:
+    """The newest 50 entries in the forum's place that ``user`` may see. Always through
+    ``LearningEntry.objects.visible_to``, so a decision never cites what its author cannot
+    read."""
+    recent = (
+        LearningEntry.objects.visible_to(user)
+        .filter(place_id=session.forum.place_id)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:50]
+    )
+    return LearningEntry.objects.filter(pk__in=recent).order_by("-created_at", "-pk")
+
+
+class ActionForm(PrefixedIdsForm):
+    id_prefix = "action"
+    text = forms.CharField(
+        label="What will be done",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what will be done."},
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Who will do it",
+        empty_label="Choose a forum member",
+        error_messages={"required": "Choose who will do it."},
+    )
+    due_on = forms.DateField(
+        label="Due by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Give a real date."},
+    )
+    decision = forms.ModelChoiceField(
+        queryset=Decision.objects.none(),
+        required=False,
+        label="Follows from the decision",
+        empty_label="No particular decision",
+    )
+
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "owner").queryset = User.objects.filter(
+            forum_memberships__forum_id=session.forum_id
+        ).order_by("full_name", "email")
+        _choices(self, "decision").queryset = session.decisions.order_by("created_at")
+
+    def clean_due_on(self) -> datetime.date | None:
+        due_on: datetime.date | None = self.cleaned_data.get("due_on")
+        if due_on is not None and due_on < timezone.localdate():
+            raise ValidationError("Choose a date that has not passed.")
+        return due_on
+
+
+class PublishForm(forms.Form):
+    visibility = forms.ChoiceField(
+        label="Who may read this summary?",
+        choices=SummaryVisibility.choices,
+        widget=forms.RadioSelect,
+        help_text="Forum members can always read it. Others see organisations, not people's "
+        "names, beside contributions and attendance.",
+    )
+
+
+# --- Learning logs ------------------------------------------------------------------
+
+MAX_TAGS = 10
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+UNSAFE_MESSAGE = (
+    "Remove the code (such as a <script> tag or an “on…=” attribute). "
+    "Use Markdown for formatting: **bold**, *italic*, lists and links."
+)
+
+
+def refuse_unsafe_markup(value: str) -> None:
+    if value and UNSAFE_MARKUP.search(value):
+        raise ValidationError(UNSAFE_MESSAGE, code="unsafe")
+
+
+def consent_error(visibility: str, consent: StoryConsent | None) -> str | None:
+    """Why a story cannot be shared at ``visibility``, or None when it can."""
+    if visibility == Visibility.ORGANISATION:
+        return None
+    if consent is None:
+        return (
+            "A story of change can only be shared beyond your organisation with recorded "
+            "consent. Record consent below, or keep it to your organisation."
+        )
+    if not consent.is_active:
+        return "Consent for this story was withdrawn, so it stays with your organisation."
+    if not consent.allows(visibility):
+        return (
+            f"{consent.given_by} agreed to sharing no wider than “"
+            f"{Visibility(consent.widest_visibility).label}”. Choose that or narrower."
+        )
+    return None
+
+
+class StoryConsentForm(forms.ModelForm):
+    class Meta:
+        model = StoryConsent
+        fields = ["given_by", "method", "given_on", "obtained_by", "widest_visibility"]
+        widgets = {
+            "method": forms.RadioSelect,
+            "given_on": DATE_WIDGET,
+            "widest_visibility": forms.RadioSelect,
+        }
+        help_texts = {
+            "given_by": "A name or a pseudonym. Never link a person who uses services to an "
+            "account.",
+            "obtained_by": "The worker who asked for and recorded their consent.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Radios need no blank "---------" choice.
+        for name, choices in (
+            ("method", ConsentMethod.choices),
+            ("widest_visibility", Visibility.choices),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+    def clean_given_by(self) -> str:
+        value: str = self.cleaned_data["given_by"]
+        refuse_unsafe_markup(value)
+        return value
+
+    def clean_obtained_by(self) -> str:
+        value: str = self.cleaned_data["obtained_by"]
+        refuse_unsafe_markup(value)
+        return value
+
+    def clean_given_on(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["given_on"]
+        if value > timezone.localdate():
+            raise ValidationError("Consent cannot have been given in the future.")
+        if value < EARLIEST_DATE:
+            raise ValidationError("Give the date consent was given, in 1990 or later.")
+        return value
+
+
+class LearningEntryForm(forms.ModelForm):
+    """Write or change an entry. For a story of change, pass the consent form to be checked
+    with it, so a visibility wider than consent is refused before anything is stored."""
+
+    tags_text = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=400,
+        help_text=f"Separate tags with commas, up to {MAX_TAGS}. For example: peer support, "
+        "housing",
+    )
+
+    class Meta:
+        model = LearningEntry
+        fields = [
+            "organisation",
+            "kind",
+            "title",
+            "body",
+            "tried",
+            "happened",
+            "learned",
+            "next_steps",
+            "experiment_status",
+            "review_date",
+            "visibility",
+        ]
+        labels = {
+            "body": "What you want to say",
+            "kind": "What kind of learning is this?",
+            "visibility": "Who can see this entry?",
+        }
+        help_texts = {
+            "body": "Simple formatting with Markdown: **bold**, *italic*, lists and links. "
+            "For an experiment, anything the four questions do not cover.",
+            "review_date": "Experiments only. For example, 27 3 2027.",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "visibility": forms.RadioSelect,
+            "review_date": DATE_WIDGET,
+            "body": forms.Textarea(attrs={"rows": 8}),
+            "tried": forms.Textarea(attrs={"rows": 4}),
+            "happened": forms.Textarea(attrs={"rows": 4}),
+            "learned": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        place: Place,
+        organisations: QuerySet[Organisation],
+        consent_form: StoryConsentForm | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.place = place
+        self.consent_form = consent_form
+        if self.instance.pk:
+            del self.fields["organisation"]
+            self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
+        else:
+            org_field = self.fields["organisation"]
+            assert isinstance(org_field, forms.ModelChoiceField)
+            org_field.queryset = organisations
+            org_field.empty_label = None
+            org_field.label = "Which organisation is this for?"
+        self.fields["experiment_status"].label = "How far the experiment has got"
+
+    def _clean_text(self, name: str) -> str:
+        value: str = self.cleaned_data.get(name, "")
+        refuse_unsafe_markup(value)
+        return value
+
+    def clean_title(self) -> str:
+        return self._clean_text("title")
+
+    def clean_body(self) -> str:
+        return self._clean_text("body")
+
+    def clean_tried(self) -> str:
+        return self._clean_text("tried")
+
+    def clean_happened(self) -> str:
+        return self._clean_text("happened")
+
+    def clean_learned(self) -> str:
+        return self._clean_text("learned")
+
+    def clean_next_steps(self) -> str:
+        return self._clean_text("next_steps")
+
+    def clean_tags_text(self) -> list[str]:
+        raw: str = self.cleaned_data.get("tags_text", "")
+        refuse_unsafe_markup(raw)
+        names: list[str] = []
+        for part in raw.split(","):
+            name = " ".join(part.split())
+            if not name:
+                continue
+            if len(name) > 40:
+                raise ValidationError(f"Keep each tag to 40 characters (“{name[:20]}…” is longer).")
+            if not slugify(name):
+                raise ValidationError(f"Use letters or numbers in tags (“{name}”).")
+            if name.lower() not in {n.lower() for n in names}:
+                names.append(name)
+        if len(names) > MAX_TAGS:
+            raise ValidationError(f"Use up to {MAX_TAGS} tags.")
+        return names
+
+    def clean_review_date(self) -> datetime.date | None:
+        value: datetime.date | None = self.cleaned_data.get("review_date")
+        if value is None:
+            return None
+        today = timezone.localdate()
+        if value < EARLIEST_DATE or value > today.replace(year=today.year + 10):
+            raise ValidationError("Choose a review date within the next ten years.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == LearningKind.EXPERIMENT:
+            if not data.get("tried"):
+                self.add_error("tried", "Say what you tried.")
+            if not data.get("experiment_status"):
+                self.add_error("experiment_status", "Say how far the experiment has got.")
+        elif kind:
+            if not data.get("body"):
+                self.add_error("body", "Write what you want to say.")
+            for name in ("tried", "happened", "learned", "next_steps"):
+                data[name] = ""
+            data["experiment_status"] = ""
+            data["review_date"] = None
+        visibility = data.get("visibility")
+        if self.instance.pk and self.instance.kind == LearningKind.STORY and kind != "story":
+            self.add_error(
+                "kind", "A story of change stays a story of change, so its consent still applies."
+            )
+        if kind == LearningKind.STORY and visibility:
+            self._check_consent(visibility)
+        return data
+
+    def _check_consent(self, visibility: str) -> None:
+        consent: StoryConsent | None = None
+        if self.consent_form is not None and self.consent_form.has_changed():
+            if not self.consent_form.is_valid():
+                self.add_error(None, "Check the consent details below.")
+                return
+            consent = self.consent_form.save(commit=False)
+        elif self.instance.pk:
+            consent = StoryConsent.objects.filter(entry=self.instance).first()
+        error = consent_error(visibility, consent)
+        if error:
+            self.add_error("visibility", error)
+
+
+class ShareForm(forms.Form):
+    visibility = forms.ChoiceField(
+        label="Who can see this entry?", choices=Visibility.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, entry: LearningEntry, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"visibility": entry.visibility})
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+
+    def clean_visibility(self) -> str:
+        value: str = self.cleaned_data["visibility"]
+        if self.entry.is_story:
+            error = consent_error(value, StoryConsent.objects.filter(entry=self.entry).first())
+            if error:
+                raise ValidationError(error)
+        return value
+
+
+class LearningFilterForm(forms.Form):
+    """Filters for a place's learning log; all optional, all in the URL so they can be shared."""
+
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *LearningKind.choices]
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        required=False,
+        queryset=Organisation.objects.none(),
+        to_field_name="slug",
+        empty_label="Any organisation",
+    )
+    tag = forms.ModelChoiceField(
+        label="Tag",
+        required=False,
+        queryset=Tag.objects.none(),
+        to_field_name="slug",
+        empty_label="Any tag",
+    )
+    date_from = forms.DateField(label="Written from", required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label="Written up to", required=False, widget=DATE_WIDGET)
+    q = forms.CharField(label="Words", required=False, max_length=200)
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation],
+        tags: QuerySet[Tag],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        org_field = self.fields["organisation"]
+        tag_field = self.fields["tag"]
+        assert isinstance(org_field, forms.ModelChoiceField)
+        assert isinstance(tag_field, forms.ModelChoiceField)
+        org_field.queryset = organisations
+        tag_field.queryset = tags
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", "The end date must be on or after the start date.")
+        return data
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search learning", max_length=200, required=False)
+    place = forms.ModelChoiceField(
+        label="Place",
+        required=False,
+        queryset=Place.objects.all(),
+        to_field_name="slug",
+        empty_label="All places",
+    )
+
+
+class ReviewForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Your response",
+        choices=[
+            (ReviewKind.ACKNOWLEDGE.value, ReviewKind.ACKNOWLEDGE.label),
+            (ReviewKind.QUESTION.value, ReviewKind.QUESTION.label),
+            (ReviewKind.SUPPORT.value, ReviewKind.SUPPORT.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=ReviewKind.ACKNOWLEDGE,
+    )
+    text = forms.CharField(
+        label="Message",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Needed for a question or an offer of support. The organisation is emailed.",
+    )
+
+    def clean_text(self) -> str:
+        value: str = self.cleaned_data.get("text", "")
+        refuse_unsafe_markup(value)
+        return value.strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") in (ReviewKind.QUESTION, ReviewKind.SUPPORT) and not data.get("text"):
+            self.add_error("text", "Write your question or what support you can offer.")
+        return data
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Your reply", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_text(self) -> str:
+        value: str = self.cleaned_data["text"]
+        refuse_unsafe_markup(value)
+        return value.strip()
+
+
+class LinkForm(forms.Form):
+    """Connect an entry to exactly one of: another entry, a forum session, a decision."""
+
+    relation = forms.ChoiceField(
+        label="This entry…", choices=LinkRelation.choices, initial=LinkRelation.RELATES_TO
+    )
+    other_entry = forms.ModelChoiceField(
+        label="Another learning entry",
+        required=False,
+        queryset=LearningEntry.objects.none(),
+        empty_label="(none)",
+    )
+    session = forms.ModelChoiceField(
+        label="A forum session",
+        required=False,
+        queryset=Session.objects.none(),
+        empty_label="(none)",
+    )
+    decision = forms.ModelChoiceField(
+        label="A decision",
+        required=False,
+        queryset=Decision.objects.none(),
+        empty_label="(none)",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        entries: QuerySet[Any],
+        sessions: QuerySet[Any],
+        decisions: QuerySet[Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("other_entry", entries),
+            ("session", sessions),
+            ("decision", decisions),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = [n for n in ("other_entry", "session", "decision") if data.get(n)]
+        if len(chosen) != 1 and not self.errors:
+            raise ValidationError("Choose one thing to connect: an entry, a session or a decision.")
+        return data

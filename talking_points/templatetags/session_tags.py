@@ -1,0 +1,107 @@
+"""Template helpers for forum sessions: the forum and place page panels, the timer."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import template
+from django.db.models import Q
+from django.urls import NoReverseMatch
+from django.utils import timezone
+
+from partnerships import permissions as forum_permissions
+from partnerships.models import Forum, Place
+
+from ..models import Action, ActionStatus, Decision, Session, SessionStatus
+
+register = template.Library()
+
+
+@register.filter
+def mmss(seconds: int | None) -> str:
+    """12:05 left / over by 1:30, for the time box (the static JS keeps it ticking)."""
+    if seconds is None:
+        return ""
+    minutes, secs = divmod(abs(int(seconds)), 60)
+    text = f"{minutes}:{secs:02d}"
+    return f"{text} left" if seconds >= 0 else f"Over time by {text}"
+
+
+@register.filter
+def entry_url(entry: Any) -> str:
+    """A learning entry's page, or "" while the learning log has no page for it."""
+    try:
+        return str(entry.get_absolute_url())
+    except NoReverseMatch:
+        return ""
+
+
+@register.inclusion_tag("talking_points/sessions/_forum_panel.html", takes_context=True)
+def forum_sessions_panel(context: template.Context, forum: Forum) -> dict[str, Any]:
+    """The forum page's sessions, decisions and open actions, for whoever is looking."""
+    request = context["request"]
+    user = request.user
+    membership = context.get("membership", None)
+    if membership is None and "membership" not in context:
+        membership = forum_permissions.forum_membership(user, forum)
+    visible = Session.objects.visible_to(user).filter(forum=forum)
+    now = timezone.now()
+    upcoming: list[Session] = []
+    if membership is not None:
+        upcoming = sorted(
+            visible.filter(
+                Q(status=SessionStatus.LIVE)
+                | Q(status=SessionStatus.PLANNED, starts_at__gte=now - datetime.timedelta(days=1))
+            ).order_by("starts_at")[:4],
+            key=lambda s: (not s.is_live, s.starts_at),
+        )
+    past = list(visible.filter(status=SessionStatus.CLOSED).order_by("-starts_at")[:5])
+    decisions = list(
+        Decision.objects.filter(session__in=visible)
+        .select_related("session")
+        .order_by("-created_at", "-pk")[:5]
+    )
+    open_actions = list(
+        Action.objects.filter(session__in=visible, status=ActionStatus.OPEN)
+        .select_related("session")
+        .order_by("due_on", "pk")[:11]
+    )
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "forum": forum,
+        "membership": membership,
+        "is_facilitator": membership is not None and membership.is_facilitator,
+        "upcoming": upcoming,
+        "past": past,
+        "decisions": decisions,
+        "open_actions": open_actions[:10],
+        "more_actions": len(open_actions) > 10,
+        "today": timezone.localdate(),
+        "tz": forum.place.time_zone,
+    }
+
+
+@register.inclusion_tag("talking_points/sessions/_place_panel.html", takes_context=True)
+def place_sessions_panel(context: template.Context, place: Place) -> dict[str, Any]:
+    """Decisions and open actions from this place's forums that the viewer may see."""
+    request = context["request"]
+    visible = Session.objects.visible_to(request.user).filter(forum__place=place)
+    decisions = list(
+        Decision.objects.filter(session__in=visible)
+        .select_related("session__forum")
+        .order_by("-created_at", "-pk")[:5]
+    )
+    open_actions = list(
+        Action.objects.filter(session__in=visible, status=ActionStatus.OPEN)
+        .select_related("session__forum")
+        .order_by("due_on", "pk")[:10]
+    )
+    return {
+        "place": place,
+        "decisions": decisions,
+        "open_actions": open_actions,
+        "today": timezone.localdate(),
+        "tz": place.time_zone,
+    }
