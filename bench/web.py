@@ -126,7 +126,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/ok", timeout=1)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/ok", timeout=1)
             return process
         except OSError:
             time.sleep(0.3)
@@ -135,7 +135,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
 
 
 def fetch(port: int, page: Page, cookie: str) -> tuple[int, int]:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{page.path}")  # noqa: S310
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{page.path}")
     if cookie:
         request.add_header("Cookie", cookie)
     for key, value in (page.headers or {}).items():
@@ -151,8 +151,14 @@ def run_wrk(port: int, page: Page, cookie: str, duration: int, connections: int)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     command = [
-        "wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s",
-        "-s", script.name, "--timeout", "5s",
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "-s",
+        script.name,
+        "--timeout",
+        "5s",
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
@@ -160,7 +166,9 @@ def run_wrk(port: int, page: Page, cookie: str, duration: int, connections: int)
         command += ["-H", f"{key}: {value}"]
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{page.path}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     os.unlink(script.name)
     match = re.search(r"^JSON (.*)$", output, re.MULTILINE)
@@ -238,8 +246,10 @@ def main() -> None:
         server.wait(timeout=20)
 
     bare = next(r.rps for r in results if r.page.name == "bare view")
-    print(f"\n{args.connections} connections, {args.duration} s per page, "
-          f"{args.workers} gunicorn workers x 4 threads, {os.cpu_count()} cores\n")
+    print(
+        f"\n{args.connections} connections, {args.duration} s per page, "
+        f"{args.workers} gunicorn workers x 4 threads, {os.cpu_count()} cores\n"
+    )
     header = (
         "| page | persona | status | req/s | ratio to bare | p50 ms | p95 ms | p99 ms "
         "| queries | target met |"
