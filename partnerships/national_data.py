@@ -1838,12 +1838,15 @@ class NationalData:
         ]
         orgs = self.orgs_by_place[place]
         member = next(
-            u
-            for o in orgs
-            for u in self.org_members[o]
-            if self.user_role[u] == "staff"
-            and u not in self.commissioner_places
-            and u != self.staff_user
+            (
+                u
+                for o in orgs
+                for u in self.org_members[o]
+                if self.user_role[u] == "staff"
+                and u not in self.commissioner_places
+                and u != self.staff_user
+            ),
+            facilitator,
         )
         lead = orgs[0]  # user n leads organisation n
         commissioner = (
