@@ -103,6 +103,9 @@ MIDDLEWARE = [
     "hls_forum.middleware.PrivateCacheControlMiddleware",
 ]
 
+if env_bool("BENCH_QUERY_COUNT"):
+    MIDDLEWARE.insert(0, "hls_forum.querycount.QueryCountHeaderMiddleware")
+
 ROOT_URLCONF = "hls_forum.urls"
 WSGI_APPLICATION = "hls_forum.wsgi.application"
 

@@ -12,6 +12,7 @@ admin.site.site_header = "HLS Forum administration"
 urlpatterns = [
     path("", partnership_views.home, name="home"),
     path("healthz", partnership_views.healthz, name="healthz"),
+    path("bench/ok", partnership_views.bench_ok, name="bench_ok"),
     path("about/privacy/", privacy_views.notice, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

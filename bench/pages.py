@@ -1,0 +1,103 @@
+"""The pages bench/web.py measures (issue 8 point 2), and who signs in to see each.
+
+Reads ``bench/personas.json``, written by ``manage.py generate_national_data`` (machine-local,
+gitignored): the sign-in email of each persona and the place, forum and live session the
+pages are about. URLs come from ``reverse()``, so they follow the URL configuration.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.web import Page
+
+PERSONAS_FILE = Path(__file__).resolve().parent / "personas.json"
+DEEP_PAGE = 100
+
+
+def load_personas(path: Path = PERSONAS_FILE) -> dict[str, Any]:
+    if not path.exists():
+        raise SystemExit(
+            f"{path} is missing: load the data first with\n"
+            "  DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/hls_national "
+            ".venv/bin/python manage.py generate_national_data"
+        )
+    return dict(json.loads(path.read_text()))
+
+
+def unchanged_poll_etag(poll_url: str, email: str) -> str:
+    """The ETag a person's poll answers with now: one real request through the whole
+    middleware stack (in-process), whose ETag the benchmark then sends as If-None-Match."""
+    from django.conf import settings
+    from django.test import Client
+
+    from partnerships.models import User
+
+    host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "127.0.0.1")
+    client = Client(HTTP_HOST=host.lstrip("."))
+    client.force_login(User.objects.get(email=email))
+    response = client.get(poll_url)
+    etag = response.headers.get("ETag", "")
+    if response.status_code != 200 or not etag:
+        raise SystemExit(
+            f"The live poll {poll_url} answered {response.status_code} without an ETag"
+        )
+    return str(etag)
+
+
+def pages_and_personas(path: Path = PERSONAS_FILE) -> tuple[list[Page], dict[str, str]]:
+    from django.urls import reverse
+
+    loaded = load_personas(path)
+    personas: dict[str, str] = loaded["personas"]
+    targets: dict[str, Any] = loaded["targets"]
+    place = {"slug": targets["place_slug"]}
+    log = reverse("talking_points:learning_log", kwargs=place)
+    live = int(targets["live_session"])
+    poll = reverse("talking_points:session_poll", kwargs={"pk": live})
+
+    pages = [
+        Page("bare view", reverse("bench_ok")),
+        Page("bare view signed in", reverse("bench_ok"), persona="member", target_ratio=0.5),
+        Page(
+            "place dashboard",
+            reverse("partnerships:place_picture", kwargs=place),
+            persona="member",
+        ),
+        Page("learning log", log, persona="member"),
+        Page("learning log deep page", f"{log}?page={DEEP_PAGE}", persona="member"),
+        Page(
+            "learning log filtered",
+            f"{log}?{urlencode({'kind': targets['filter_kind']})}",
+            persona="member",
+        ),
+        Page(
+            "search",
+            f"{reverse('talking_points:learning_search')}?"
+            + urlencode({"q": targets["search_words"]}),
+            persona="member",
+            target_p95_ms=150.0,
+        ),
+        Page("review queue", reverse("talking_points:review_queue"), persona="commissioner"),
+        Page(
+            "forum page",
+            reverse("partnerships:forum_detail", kwargs={"slug": targets["forum_slug"]}),
+            persona="participant",
+        ),
+        Page(
+            "live session",
+            reverse("talking_points:session_detail", kwargs={"pk": live}),
+            persona="participant",
+        ),
+        Page(
+            "live poll, unchanged ETag",
+            poll,
+            persona="participant",
+            headers={"If-None-Match": unchanged_poll_etag(poll, personas["participant"])},
+            target_ratio=0.5,
+        ),
+    ]
+    return pages, personas
