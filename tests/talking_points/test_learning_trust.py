@@ -99,7 +99,10 @@ def _queue(client: Client, world: World, entry: LearningEntry) -> tuple[int, str
 
 
 def _linked(client: Client, world: World, entry: LearningEntry) -> tuple[int, str]:
-    session = factories.SessionFactory(forum=world.forum)
+    # A session whose summary anyone may read, so only the entry's own visibility decides.
+    session = factories.SessionFactory(
+        forum=world.forum, status="closed", summary_visibility="public"
+    )
     LearningLink.objects.create(entry=entry, session=session)
     return _get(client, reverse("talking_points:session_learning", args=[session.pk]))
 
