@@ -180,6 +180,14 @@ class LearningEntry(models.Model):
             models.Index(fields=["place", "visibility", "-created_at"]),
             models.Index(fields=["organisation", "-created_at"]),
             models.Index(fields=["place", "kind", "-created_at"]),
+            # The learning log's order: a page is an index range, not a sort of the place.
+            models.Index(fields=["place", "-created_at", "-id"], name="learning_place_newest"),
+            # Counting what a reader may see reads only this index (index-only scan).
+            models.Index(
+                fields=["place", "organisation", "visibility", "kind"],
+                include=["id"],
+                name="learning_place_access",
+            ),
         ]
 
     def __str__(self) -> str:
