@@ -19,13 +19,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnerships.models import Invitation
+from talking_points.services import SessionError
 from tests.conftest import PERSONAS, World, client_for
 
 # --- URL discovery ------------------------------------------------------------------
@@ -162,8 +163,9 @@ FORM_URLS_WITH_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
         ).token
     },
 }
-# Who fills in each kind of form (one persona per form keeps the suite quick).
-FORM_PERSONAS = ["anonymous", "member_a", "staff"]
+# Who fills in each kind of form: between them they reach every form in the app (members
+# write learning, facilitators run sessions, commissioners answer and register commissions).
+FORM_PERSONAS = ["anonymous", "member_a", "staff", "facilitator", "commissioner"]
 EXPECTED_FORMS = {
     "anonymous": {("post", "/accounts/login/"), ("post", "/accounts/signup/")},
     "member_a": {
@@ -173,6 +175,8 @@ EXPECTED_FORMS = {
         ("post", "/invitations/fuzz-token/"),
     },
     "staff": {("get", "/staff/security-log/"), ("post", "/accounts/email/")},
+    "facilitator": {("post", "/forums/testford-forum/sessions/plan/")},
+    "commissioner": {("post", "/commissions/new/")},
 }
 
 
@@ -180,6 +184,18 @@ def discover_forms(world: World, persona: str) -> list[tuple[str, FormSpec]]:
     client = client_for(world.user(persona))
     urls = ["/" + r.template for r in routes() if not r.converters]
     urls += [reverse(name, kwargs=make(world)) for name, make in FORM_URLS_WITH_ARGS.items()]
+    # Every page with ids in its address that this persona may open, from the URL registry
+    # (tests/test_url_access.py), so forms on those pages are fuzzed too.
+    from tests.test_url_access import ROUTES, no_kwargs, url_name
+
+    for key, route in ROUTES.items():
+        if route.get.get(persona) != 200 or route.kwargs is no_kwargs:
+            continue
+        try:
+            with transaction.atomic():
+                urls.append(reverse(url_name(key), kwargs=route.kwargs(world)))
+        except (IntegrityError, SessionError):
+            continue  # the world already holds this builder's object (one live session)
     found = []
     for url in urls:
         if url.startswith("/admin/"):
