@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Answers an unchanged live-session poll with 304 from two cache reads, before the rest
+    # of the stack (talking_points/live_poll.py says why that is safe).
+    "talking_points.live_poll.UnchangedLivePollMiddleware",
     "django.middleware.common.CommonMiddleware",
     "hls_forum.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -223,9 +226,11 @@ else:
 
 # --- Auth (django-allauth) -------------------------------------------------------
 AUTH_USER_MODEL = "partnerships.User"
+# Django's and allauth's backends, finding the signed-in person in the shared cache rather
+# than with a query on every request (partnerships/auth_backends.py says why it is safe).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "partnerships.auth_backends.CachedModelBackend",
+    "partnerships.auth_backends.CachedAllauthBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -32,7 +32,7 @@ from partnerships.models import (
 from privacy import audit
 from privacy.models import AuditEventType
 
-from . import permissions
+from . import live_poll, permissions
 from .models import (
     Action,
     ActionStatus,
@@ -69,8 +69,15 @@ class SessionError(Exception):
     """The change cannot be made; the message says why in plain English."""
 
 
+def _next_version(session_id: int) -> Any:
+    """``Session.version`` + 1 for an ``update()``; once the change commits, every ETag the
+    live page's poll handed out stops matching (talking_points/live_poll.py)."""
+    live_poll.live_state_changed(session_id)
+    return F("version") + 1
+
+
 def _bump(session_id: int) -> None:
-    Session.objects.filter(pk=session_id).update(version=F("version") + 1)
+    Session.objects.filter(pk=session_id).update(version=_next_version(session_id))
 
 
 def _check_time_box(minutes: int) -> None:
@@ -226,7 +233,7 @@ def session_update(
     *, session: Session, starts_at: datetime.datetime, venue: str, online_link: str
 ) -> None:
     updated = Session.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).update(
-        starts_at=starts_at, venue=venue, online_link=online_link, version=F("version") + 1
+        starts_at=starts_at, venue=venue, online_link=online_link, version=_next_version(session.pk)
     )
     if updated != 1:
         raise SessionError("Only a planned session can be changed.")
@@ -320,7 +327,7 @@ def session_open(*, session: Session, by: User, present: Iterable[User]) -> None
                     status=SessionStatus.LIVE,
                     opened_at=now,
                     current_item=first,
-                    version=F("version") + 1,
+                    version=_next_version(session.pk),
                 )
         except IntegrityError as exc:
             raise SessionError(
@@ -361,7 +368,7 @@ def agenda_advance(*, session: Session, expected_item_id: int | None) -> AgendaI
         )
         updated = Session.objects.filter(
             pk=session.pk, status=SessionStatus.LIVE, current_item_id=expected_item_id
-        ).update(current_item=next_item, version=F("version") + 1)
+        ).update(current_item=next_item, version=_next_version(session.pk))
         if updated != 1:
             raise SessionError(
                 "The agenda has already moved on (perhaps another facilitator pressed Next). "
@@ -461,7 +468,7 @@ def round_robin_set(*, session: Session, on: bool) -> None:
         updated = Session.objects.filter(pk=session.pk, status=SessionStatus.LIVE).update(
             round_robin=on,
             round_robin_turn=first if on else None,
-            version=F("version") + 1,
+            version=_next_version(session.pk),
         )
         if updated != 1:
             raise SessionError("Round-robin is only for a live session.")
@@ -485,7 +492,7 @@ def round_robin_next(*, session: Session, expected_turn_id: int | None) -> Atten
             status=SessionStatus.LIVE,
             round_robin=True,
             round_robin_turn_id=expected_turn_id,
-        ).update(round_robin_turn_id=next_id, version=F("version") + 1)
+        ).update(round_robin_turn_id=next_id, version=_next_version(session.pk))
         if updated != 1:
             raise SessionError("The turn has already moved on.")
     return Attendance.objects.filter(pk=next_id).first()
@@ -598,7 +605,7 @@ def session_close(*, session: Session, by: User) -> Session | None:
             current_item=None,
             round_robin=False,
             round_robin_turn=None,
-            version=F("version") + 1,
+            version=_next_version(session.pk),
         )
         if updated != 1:
             raise SessionError("This session is not live, so it cannot be closed.")

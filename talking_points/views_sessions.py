@@ -29,7 +29,7 @@ from partnerships.models import Forum, ForumMembership, ForumRole
 from privacy import audit
 from privacy.models import AuditEventType
 
-from . import forms, services
+from . import forms, live_poll, services
 from .models import (
     Action,
     ActionStatus,
@@ -358,9 +358,12 @@ def agenda_item_remove(request: AuthenticatedRequest, pk: int, item_pk: int) -> 
 
 
 def _live_context(
-    request: HttpRequest, session: Session, membership: ForumMembership
+    request: HttpRequest, session: Session, membership: ForumMembership, *, etag: str = ""
 ) -> dict[str, Any]:
-    """What the live page's polled region shows. A fixed number of queries."""
+    """What the live page's polled region shows. A fixed number of queries.
+
+    ``etag`` labels what the poll shows; the full page has none, so its first poll renders
+    the region afresh and from then on carries the poll's ETag (see live_poll.py)."""
     is_facilitator = membership.role == ForumRole.FACILITATOR
     agenda = services.agenda_with_contributions(session, include_hidden=is_facilitator)
     current = next((e for e in agenda if e.item.pk == session.current_item_id), None)
@@ -384,7 +387,7 @@ def _live_context(
         "decisions": services.decisions_for(session, request.user),
         "actions": list(session.actions.order_by("pk")),
         "poll_seconds": POLL_SECONDS,
-        "etag": _poll_etag(session.pk, session.version, request.user.pk, membership.role),
+        "etag": etag,
     }
 
 
@@ -542,17 +545,16 @@ def session_join(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _back_to(session, "contribute")
 
 
-def _poll_etag(session_pk: int, version: int, user_pk: Any, role: str) -> str:
-    # Per person: the region differs for facilitators and for whoever's turn it is.
-    return f'"s{session_pk}-v{version}-u{user_pk}-{role}"'
-
-
 @require_GET
 def session_poll(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live page's polled region. An unchanged session answers 304 after one query
-    (the session's version and the person's role in its forum, together)."""
+    """The live page's polled region. Most unchanged polls never get here: the
+    ``UnchangedLivePollMiddleware`` answers them from the cache (talking_points/live_poll.py).
+    Here an unchanged session answers 304 after one query (the session's state and the
+    person's role in its forum, together)."""
     if not request.user.is_authenticated:
         raise Http404("No such session")
+    # Read before anything the region shows, so a change made meanwhile is never hidden.
+    token = live_poll.token_for(pk)
     row = (
         Session.objects.filter(pk=pk)
         .annotate(
@@ -574,19 +576,18 @@ def session_poll(request: HttpRequest, pk: int) -> HttpResponse:
         if _is_htmx(request):
             return HttpResponse(status=200, headers={"HX-Redirect": url})
         return redirect(url)
-    etag = _poll_etag(pk, version, request.user.pk, role)
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Cookie, HX-Request"}
-    if etag in request.headers.get("If-None-Match", ""):
+    state = token or f"v{version}-{role}"
+    etag = live_poll.poll_etag(request.session.session_key, pk, state)
+    headers = {"ETag": etag, **live_poll.POLL_HEADERS}
+    if live_poll.etag_matches(request.headers.get("If-None-Match", ""), etag):
         return HttpResponse(status=304, headers=headers)
     session, membership = get_member_session_or_404(request.user, pk)
     with timezone.override(session.forum.place.tz):
-        context = _live_context(request, session, membership)
+        context = _live_context(request, session, membership, etag=etag)
         template = "talking_points/sessions/session_live.html#live-state"
         response = render(request, template, context)
-    # The body reflects what was read after the version; label it with what it shows.
-    response["ETag"] = context["etag"]
-    response["Cache-Control"] = headers["Cache-Control"]
-    response["Vary"] = headers["Vary"]
+    for name, value in headers.items():
+        response[name] = value
     return response
 
 

@@ -62,6 +62,17 @@ def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_shared_cache() -> Iterator[None]:
+    """The shared cache holds signed-in people (partnerships/auth_backends.py) and live-poll
+    tokens by id; each test database starts its ids again, so every test starts with an
+    empty cache, as a new deployment would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def _flushes_the_database(item: pytest.Item) -> bool:
     marker = item.get_closest_marker("django_db")
     transactional_marker = marker is not None and bool(marker.kwargs.get("transaction"))
