@@ -156,7 +156,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hls_forum.cache.ReusingRedisCache",
             "LOCATION": env_str("CACHE_REDIS_URL", REDIS_URL),
         }
     }

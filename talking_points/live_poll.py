@@ -46,7 +46,8 @@ from hls_forum.middleware import (
     SESSION_STARTED_AT,
 )
 
-TOKEN_SECONDS = 300
+# A quiet live session keeps its token this long; then each poller re-renders once.
+TOKEN_SECONDS = 60 * 60
 POLL_HEADERS = {"Cache-Control": "private, no-cache", "Vary": "Cookie, HX-Request"}
 
 
