@@ -51,7 +51,7 @@ def grow(world: World) -> None:
     """More of everything around ``world.place`` and ``world.forum``."""
     n = next(_counter)
     place, forum = world.place, world.forum
-    orgs = [world.org_a, world.org_b]
+    orgs: list[Any] = [world.org_a, world.org_b]
     for i in range(2):
         org = factories.OrganisationFactory(
             name=f"Grown org {n}-{i}", slug=f"grown-org-{n}-{i}", places=[place]
