@@ -62,15 +62,28 @@ def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def empty_the_cache() -> None:
+    """Remove every cache entry, but nothing else: in CI the Celery broker's queues and
+    bindings live in the same Redis database, and a FLUSHDB would drop them under a running
+    worker (whose tasks would then never arrive)."""
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
-def empty_shared_cache() -> Iterator[None]:
+def empty_shared_cache() -> None:
     """The shared cache holds signed-in people (partnerships/auth_backends.py) and live-poll
     tokens by id; each test database starts its ids again, so every test starts with an
     empty cache, as a new deployment would."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
+    empty_the_cache()
 
 
 def _flushes_the_database(item: pytest.Item) -> bool:

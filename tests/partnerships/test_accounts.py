@@ -19,12 +19,12 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from partnerships.models import User
 from tests import factories
+from tests.conftest import empty_the_cache
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +33,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_rate_limits() -> Iterator[None]:
     """allauth counts attempts in the shared cache (Redis in CI); start every test clean."""
-    cache.clear()
+    empty_the_cache()
     yield
-    cache.clear()
+    empty_the_cache()
 
 
 def totp_code(secret: str, offset: int = 0) -> str:

@@ -7,7 +7,6 @@ from io import StringIO
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +15,7 @@ from partnerships.demo import DEMO_PASSWORD
 from partnerships.demo_two_step import DEMO_TOTP_SECRET, demo_totp_code
 from partnerships.models import User
 from tests import factories
+from tests.conftest import empty_the_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def load_demo() -> str:
 
 def test_demo_commissioner_signs_in_with_the_printed_code_and_reaches_their_page() -> None:
     load_demo()
-    cache.clear()  # used one-time codes are remembered in the cache
+    empty_the_cache()  # used one-time codes are remembered in the cache
     client = Client()
     code_output = StringIO()
     call_command("demo_code", stdout=code_output)

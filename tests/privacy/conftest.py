@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from partnerships.models import User
+from tests.conftest import empty_the_cache
 from tests.factories import PASSWORD
 
 
@@ -17,9 +17,9 @@ from tests.factories import PASSWORD
 def fresh_cache() -> Iterator[None]:
     """Rate-limit counters and used one-time codes live in the shared cache (Redis in
     CI); start and end every test without any."""
-    cache.clear()
+    empty_the_cache()
     yield
-    cache.clear()
+    empty_the_cache()
 
 
 def sign_in(client: Client, user: User, password: str = PASSWORD, **extra: str) -> int:
