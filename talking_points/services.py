@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from hls_forum.queue import enqueue_after_commit
+from partnerships.fragments import place_changed
 from partnerships.models import (
     CommissionerProfile,
     Forum,
@@ -665,6 +666,9 @@ def session_publish(*, session: Session, visibility: str, by: User) -> None:
     )
     if updated != 1:
         raise SessionError("Only a closed session's summary can be published.")
+    # Who may read the session (and its decisions and actions) changed: the place picture
+    # must not keep showing them from its cache to someone who may no longer see them.
+    place_changed(session.forum.place_id)
 
 
 # Reading a session: voice balance and summary -------------------------------------
@@ -884,6 +888,8 @@ def _record_visibility(
     """Every change of an entry's visibility goes through here: it is kept with the entry
     (its history page) and in the security audit log (who, when, from, to; never content)."""
     if old != new:
+        # The place picture caches learning by who may see it: start afresh.
+        place_changed(entry.place_id)
         VisibilityChange.objects.create(
             entry=entry, changed_by=by, from_visibility=old, to_visibility=new, reason=reason
         )
@@ -935,6 +941,7 @@ def entry_create(
             entry.visibility = visibility
             entry.save(update_fields=["visibility"])
             _record_visibility(entry=entry, by=author, old=Visibility.ORGANISATION, new=visibility)
+    place_changed(place.pk)
     return entry
 
 
@@ -962,6 +969,7 @@ def entry_update(
         locked.save()
         locked.tags.set(tags_for(tag_names))
         _record_visibility(entry=locked, by=by, old=old, new=visibility)
+    place_changed(locked.place_id)  # new words: the place picture shows them at once
     return locked
 
 
@@ -985,6 +993,7 @@ def entry_delete(*, entry: LearningEntry, by: User) -> None:
     """Delete an entry with its links, reviews and history."""
     permissions.require_can_edit_entry(by, entry)
     entry.delete()
+    place_changed(entry.place_id)
 
 
 def _audit_consent_given(record: StoryConsent, *, by: User) -> None:
