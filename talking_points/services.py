@@ -81,6 +81,15 @@ def _bump(session_id: int) -> None:
     Session.objects.filter(pk=session_id).update(version=_next_version(session_id))
 
 
+def _record_changed(forum_id: int) -> None:
+    """A forum's sessions, decisions or actions changed. The forum page and the place picture
+    cache them by who may see them (``partnerships.fragments``): start afresh, so a session
+    that goes live, or a decision just recorded, shows at once."""
+    place_id = Forum.objects.filter(pk=forum_id).values_list("place_id", flat=True).first()
+    if place_id is not None:
+        place_changed(place_id)
+
+
 def _check_time_box(minutes: int) -> None:
     if not 1 <= minutes <= MAX_TIME_BOX_MINUTES:
         raise SessionError(f"A time box must be between 1 and {MAX_TIME_BOX_MINUTES} minutes.")
@@ -148,6 +157,7 @@ def session_plan(
             )
             for i, point in enumerate(points, start=1)
         )
+    _record_changed(forum.pk)
     return session
 
 
@@ -238,6 +248,7 @@ def session_update(
     )
     if updated != 1:
         raise SessionError("Only a planned session can be changed.")
+    _record_changed(session.forum_id)
 
 
 def session_delete(*, session: Session) -> None:
@@ -245,6 +256,7 @@ def session_delete(*, session: Session) -> None:
     deleted, _ = Session.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).delete()
     if not deleted:
         raise SessionError("Only a planned session can be deleted.")
+    _record_changed(session.forum_id)
 
 
 # Running a session ----------------------------------------------------------------
@@ -351,6 +363,7 @@ def session_open(*, session: Session, by: User, present: Iterable[User]) -> None
                 people[person.pk] = person
         for person in people.values():
             attendance_add(session=session, user=person, late=False)
+    _record_changed(session.forum_id)
 
 
 def agenda_advance(*, session: Session, expected_item_id: int | None) -> AgendaItem | None:
@@ -532,6 +545,7 @@ def decision_record(
         decision.at_the_table.set(Attendance.objects.filter(session_id=locked.pk))
         decision.rests_on.set(list(rests_on))
         _bump(locked.pk)
+    _record_changed(locked.forum_id)
     return decision
 
 
@@ -564,6 +578,7 @@ def action_add(
             created_by=by,
         )
         _bump(locked.pk)
+    _record_changed(locked.forum_id)
     return action
 
 
@@ -575,6 +590,8 @@ def action_mark_done(*, action: Action, by: User) -> None:
         )
         if updated:
             _bump(action.session_id)
+    if updated:
+        _record_changed(action.session.forum_id)
 
 
 def action_reopen(*, action: Action) -> None:
@@ -584,6 +601,8 @@ def action_reopen(*, action: Action) -> None:
         )
         if updated:
             _bump(action.session_id)
+    if updated:
+        _record_changed(action.session.forum_id)
 
 
 def session_close(*, session: Session, by: User) -> Session | None:
@@ -653,6 +672,7 @@ def session_close(*, session: Session, by: User) -> Session | None:
             _bump(next_session.pk)
         enqueue_after_commit(send_session_summary, session_id=session.pk)
     session.refresh_from_db()
+    _record_changed(session.forum_id)
     return next_session
 
 
@@ -666,9 +686,9 @@ def session_publish(*, session: Session, visibility: str, by: User) -> None:
     )
     if updated != 1:
         raise SessionError("Only a closed session's summary can be published.")
-    # Who may read the session (and its decisions and actions) changed: the place picture
-    # must not keep showing them from its cache to someone who may no longer see them.
-    place_changed(session.forum.place_id)
+    # Who may read the session (and its decisions and actions) changed: no cached fragment
+    # may keep showing them to someone who may no longer see them.
+    _record_changed(session.forum_id)
 
 
 # Reading a session: voice balance and summary -------------------------------------
