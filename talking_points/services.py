@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -777,12 +777,15 @@ def agenda_with_contributions(session: Session, *, include_hidden: bool) -> list
     return [AgendaEntry(item, grouped[item.pk], hidden[item.pk]) for item in items]
 
 
-def linked_learning_prefetch(viewer: Any) -> Prefetch:
+def linked_learning_prefetch(viewer: Any, visible: Any = None) -> Prefetch:
     """For a list of decisions: the learning entries linked to each that ``viewer`` may see,
-    as ``visible_learning_links`` (what the ``linked_learning`` tag shows). One query."""
+    as ``visible_learning_links`` (what the ``linked_learning`` tag shows). One query.
+    ``visible``: ``LearningEntry.objects.visible_to(viewer)``, if the caller has it already."""
+    if visible is None:
+        visible = LearningEntry.objects.visible_to(viewer)
     return Prefetch(
         "learning_links",
-        queryset=LearningLink.objects.filter(entry__in=LearningEntry.objects.visible_to(viewer))
+        queryset=LearningLink.objects.filter(entry__in=visible)
         .select_related("entry__organisation")
         .order_by("-entry__created_at", "-entry_id"),
         to_attr="visible_learning_links",
@@ -792,18 +795,18 @@ def linked_learning_prefetch(viewer: Any) -> Prefetch:
 def decisions_for(session: Session, viewer: Any) -> list[Decision]:
     """The session's decisions, each with ``visible_entries`` (the learning it rests on)
     and ``visible_learning_links`` (learning linked to it), both only what ``viewer`` may
-    see (a decision may rest on an entry shared with few). Four queries."""
-    return list(
-        session.decisions.order_by("created_at", "pk").prefetch_related(
+    see (a decision may rest on an entry shared with few). Four queries; one while the
+    session has no decisions (most of a live session)."""
+    decisions = list(session.decisions.order_by("created_at", "pk"))
+    if decisions:
+        visible = LearningEntry.objects.visible_to(viewer)
+        prefetch_related_objects(
+            decisions,
             "at_the_table",
-            Prefetch(
-                "rests_on",
-                queryset=LearningEntry.objects.visible_to(viewer).order_by("title"),
-                to_attr="visible_entries",
-            ),
-            linked_learning_prefetch(viewer),
+            Prefetch("rests_on", queryset=visible.order_by("title"), to_attr="visible_entries"),
+            linked_learning_prefetch(viewer, visible),
         )
-    )
+    return decisions
 
 
 def session_summary_context(session: Session, viewer: Any) -> dict[str, Any]:

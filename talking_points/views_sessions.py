@@ -496,10 +496,26 @@ def _summary(
 
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_or_404(request.user, pk)
-    membership = forum_permissions.forum_membership(request.user, session.forum)
-    if membership is None and not session.is_closed:  # visible_to never allows this
-        raise Http404("No such session")
+    """A session's page. Members of its forum may read every session of it (see
+    ``Session.objects.visible_to``), so their membership is looked up first, with the forum
+    and its place, and the session by its key: two plain queries. Anyone else goes through
+    ``visible_to``."""
+    membership = None
+    if request.user.is_authenticated:
+        membership = (
+            ForumMembership.objects.filter(user=request.user, forum__sessions__pk=pk)
+            .select_related("forum__place")
+            .first()
+        )
+    if membership is not None:
+        session = Session.objects.filter(pk=pk).first()
+        if session is None:
+            raise Http404("No such session")
+        session.forum = membership.forum
+    else:
+        session = get_session_or_404(request.user, pk)
+        if not session.is_closed:  # visible_to never allows this
+            raise Http404("No such session")
     return _detail(request, session, membership)
 
 
