@@ -12,7 +12,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    prefetch_related_objects,
+)
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -795,14 +804,27 @@ def linked_learning_prefetch(viewer: Any, visible: Any = None) -> Prefetch:
 def decisions_for(session: Session, viewer: Any) -> list[Decision]:
     """The session's decisions, each with ``visible_entries`` (the learning it rests on)
     and ``visible_learning_links`` (learning linked to it), both only what ``viewer`` may
-    see (a decision may rest on an entry shared with few). Four queries; one while the
-    session has no decisions (most of a live session)."""
-    decisions = list(session.decisions.order_by("created_at", "pk"))
-    if decisions:
+    see (a decision may rest on an entry shared with few). At most four queries: one while
+    the session has no decisions, two while none of them rests on or links to learning."""
+    decisions = list(
+        session.decisions.annotate(
+            has_learning=Exists(
+                Decision.rests_on.through.objects.filter(decision_id=OuterRef("pk"))
+            )
+            | Exists(LearningLink.objects.filter(decision_id=OuterRef("pk")))
+        ).order_by("created_at", "pk")
+    )
+    if not decisions:
+        return decisions
+    prefetch_related_objects(decisions, "at_the_table")
+    with_learning = [d for d in decisions if d.has_learning]  # type: ignore[attr-defined]
+    for decision in decisions:
+        decision.visible_entries = []  # type: ignore[attr-defined]
+        decision.visible_learning_links = []  # type: ignore[attr-defined]
+    if with_learning:
         visible = LearningEntry.objects.visible_to(viewer)
         prefetch_related_objects(
-            decisions,
-            "at_the_table",
+            with_learning,
             Prefetch("rests_on", queryset=visible.order_by("title"), to_attr="visible_entries"),
             linked_learning_prefetch(viewer, visible),
         )
