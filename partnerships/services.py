@@ -392,3 +392,4 @@ def wellbeing_check_in(*, session: Any, user: User, score: int, word: str = "") 
             WellbeingCheckIn.objects.create(session=session, score=score, word=word[:30])
     except IntegrityError:
         raise PictureError("You have already checked in to this session.") from None
+    fragments.place_changed(session.forum.place_id)  # the dashboard's wellbeing trend

@@ -819,8 +819,10 @@ def decisions_for(session: Session, viewer: Any) -> list[Decision]:
     prefetch_related_objects(decisions, "at_the_table")
     with_learning = [d for d in decisions if d.has_learning]  # type: ignore[attr-defined]
     for decision in decisions:
-        decision.visible_entries = []  # type: ignore[attr-defined]
-        decision.visible_learning_links = []  # type: ignore[attr-defined]
+        if not decision.has_learning:  # type: ignore[attr-defined]
+            # (Not on the others: prefetch_related_objects skips what is already set.)
+            decision.visible_entries = []  # type: ignore[attr-defined]
+            decision.visible_learning_links = []  # type: ignore[attr-defined]
     if with_learning:
         visible = LearningEntry.objects.visible_to(viewer)
         prefetch_related_objects(
