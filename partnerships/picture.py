@@ -262,7 +262,7 @@ def proposition_summaries(
         comment_q = Q()
         for code, q in latest.items():
             comment_q |= Q(proposition=code, quarter=q)
-        comments = (
+        written = (
             PropositionRating.objects.filter(place=place)
             .filter(comment_q)
             .exclude(comment="")
@@ -270,7 +270,7 @@ def proposition_summaries(
             .values_list("proposition", "comment")
         )
         by_code: dict[str, list[str]] = defaultdict(list)
-        for code, comment in comments:
+        for code, comment in written:
             by_code[code].append(comment)
         for summary in summaries:
             summary.comments = by_code.get(summary.code, [])

@@ -268,8 +268,9 @@ def commission_save(*, form: Any, commissioner: CommissionerProfile) -> Commissi
         commission.commissioner = commissioner
         commission.save()
         form.save_m2m()
-    for place_id in {old_place, commission.place_id} - {None}:
-        fragments.place_changed(place_id)
+    for place_id in {old_place, commission.place_id}:
+        if place_id is not None:
+            fragments.place_changed(place_id)
     return commission
 
 

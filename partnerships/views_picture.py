@@ -80,7 +80,7 @@ def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
     Whatever a fragment needs is fetched lazily, only when the fragment is rendered."""
     from talking_points.models import LearningEntry, LearningKind
 
-    user = request.user
+    user: Any = request.user
     signed_in = user.is_authenticated
     place = get_object_or_404(
         Place.objects.annotate(

@@ -806,7 +806,7 @@ def decisions_for(session: Session, viewer: Any) -> list[Decision]:
     and ``visible_learning_links`` (learning linked to it), both only what ``viewer`` may
     see (a decision may rest on an entry shared with few). At most four queries: one while
     the session has no decisions, two while none of them rests on or links to learning."""
-    decisions = list(
+    decisions: list[Decision] = list(
         session.decisions.annotate(
             has_learning=Exists(
                 Decision.rests_on.through.objects.filter(decision_id=OuterRef("pk"))

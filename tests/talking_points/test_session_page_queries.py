@@ -6,6 +6,8 @@ People outside the forum get a 404, in a pinned number of queries too.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -54,7 +56,7 @@ def add_data(sw: SessionWorld, n: int) -> None:
                 text=f"Point {i}",
                 anonymous=i % 3 == 0,
             )
-        entry = factories.LearningEntryFactory(
+        entry: Any = factories.LearningEntryFactory(
             place=world.place, organisation=world.org_a, visibility=["place", "organisation"][i % 2]
         )
         services.decision_record(
