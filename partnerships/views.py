@@ -149,7 +149,7 @@ FORUM_CACHE_SECONDS = 30
 @require_GET
 def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A forum's page. Two queries for a member when its cached parts are warm (the forum,
-    the person's membership) plus their open actions; never more than ten."""
+    the person's membership) plus their open actions; at most eleven on a first visit."""
     forum = get_object_or_404(
         Forum.objects.visible_to(request.user).select_related("place"), slug=slug
     )
