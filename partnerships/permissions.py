@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -141,6 +141,14 @@ def is_in_partnership(user: Any, place: Place) -> bool:
     if not user.is_authenticated:
         return False
     return partnership_places(user).filter(pk=place.pk).exists()
+
+
+def in_partnership_expression(user: Any) -> Any:
+    """An expression on Place: is ``user`` part of this place's partnership? To annotate, so
+    a page gets the place and the answer in one query."""
+    if not user.is_authenticated:
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(place_partnership_q(user), output_field=BooleanField())
 
 
 def is_place_forum_member(user: Any, place: Place) -> bool:

@@ -14,11 +14,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 
 from .models import (
     MIN_AGGREGATE,
     PROPOSITION_SECTIONS,
+    Commission,
     Forum,
     Organisation,
     Place,
@@ -201,10 +214,11 @@ class PropositionSummary:
 
 
 def proposition_summaries(
-    place: Place, *, today: datetime.date, quarters: int = 6
+    place: Place, *, today: datetime.date, quarters: int = 6, comments: bool = True
 ) -> list[PropositionSummary]:
     """Per proposition: the last ``quarters`` ended quarters, aggregated where at least
-    ``MIN_AGGREGATE`` people rated. Two queries, whatever the number of ratings."""
+    ``MIN_AGGREGATE`` people rated. Two queries, whatever the number of ratings; one with
+    ``comments=False`` (the dashboard shows no comments)."""
     current = quarter_start(today)
     first = add_quarters(current, -quarters)
     window = [add_quarters(first, i) for i in range(quarters)]
@@ -244,11 +258,11 @@ def proposition_summaries(
     # Comments only from the latest shown quarter of each proposition, unsigned, in
     # alphabetical order (never in the order they were written).
     latest = {s.code: s.latest.quarter for s in summaries if s.latest}
-    if latest:
+    if latest and comments:
         comment_q = Q()
         for code, q in latest.items():
             comment_q |= Q(proposition=code, quarter=q)
-        comments = (
+        written = (
             PropositionRating.objects.filter(place=place)
             .filter(comment_q)
             .exclude(comment="")
@@ -256,7 +270,7 @@ def proposition_summaries(
             .values_list("proposition", "comment")
         )
         by_code: dict[str, list[str]] = defaultdict(list)
-        for code, comment in comments:
+        for code, comment in written:
             by_code[code].append(comment)
         for summary in summaries:
             summary.comments = by_code.get(summary.code, [])
@@ -318,33 +332,54 @@ class WellbeingTrend:
 def wellbeing_trend(forum: Forum, *, limit: int = 12) -> WellbeingTrend:
     """The forum's wellbeing across its last ``limit`` closed sessions where at least
     ``MIN_AGGREGATE`` people checked in. Two queries."""
+    return wellbeing_trends([forum], limit=limit)[0]
+
+
+def wellbeing_trends(
+    forums: list[Forum], *, limit: int = 12, words: bool = True
+) -> list[WellbeingTrend]:
+    """``wellbeing_trend`` for each of ``forums`` (in their order): two queries whatever
+    the number of forums, one with ``words=False`` (the dashboard draws only the chart)."""
+    from django.db.models.functions import RowNumber
+
     from talking_points.models import Session, SessionStatus, WellbeingCheckIn
 
+    if not forums:
+        return []
     sessions = list(
-        Session.objects.filter(forum=forum, status=SessionStatus.CLOSED)
+        Session.objects.filter(forum_id__in=[f.pk for f in forums], status=SessionStatus.CLOSED)
         .annotate(n=Count("wellbeing_check_ins"), mean=Avg("wellbeing_check_ins__score"))
         .filter(n__gte=MIN_AGGREGATE)
-        .order_by("-starts_at")[:limit]
-    )
-    sessions.reverse()
-    words: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for row in (
-        WellbeingCheckIn.objects.filter(session__in=[s.pk for s in sessions])
-        .exclude(word="")
-        .values("session_id", "word")
-        .annotate(n=Count("id"))
-        .order_by("session_id", "word")
-    ):
-        words[row["session_id"]].append((row["word"], row["n"]))
-    results = [
-        SessionWellbeing(
-            starts_at=s.starts_at,
-            count=s.n,  # type: ignore[attr-defined]
-            mean=round(float(s.mean), 1),  # type: ignore[attr-defined]
-            words=words.get(s.pk, []),
+        .annotate(
+            newest=Window(RowNumber(), partition_by=[F("forum_id")], order_by=F("starts_at").desc())
         )
-        for s in sessions
-    ]
+        .filter(newest__lte=limit)
+        .order_by("forum_id", "starts_at")
+    )
+    found: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    if words and sessions:
+        for row in (
+            WellbeingCheckIn.objects.filter(session__in=[s.pk for s in sessions])
+            .exclude(word="")
+            .values("session_id", "word")
+            .annotate(n=Count("id"))
+            .order_by("session_id", "word")
+        ):
+            found[row["session_id"]].append((row["word"], row["n"]))
+    by_forum: dict[int, list[SessionWellbeing]] = defaultdict(list)
+    for s in sessions:
+        by_forum[s.forum_id].append(
+            SessionWellbeing(
+                starts_at=s.starts_at,
+                count=s.n,  # type: ignore[attr-defined]
+                mean=round(float(s.mean), 1),  # type: ignore[attr-defined]
+                words=found.get(s.pk, []),
+            )
+        )
+    return [_trend(forum, by_forum.get(forum.pk, [])) for forum in forums]
+
+
+def _trend(forum: Forum, results: list[SessionWellbeing]) -> WellbeingTrend:
     tz = forum.place.tz
     chart = None
     if results:
@@ -455,6 +490,37 @@ def system_map(place: Place, *, kinds: list[str], sectors: list[str]) -> SystemM
         kinds=kinds,
         sectors=sectors,
     )
+
+
+# --- Transparency register ---------------------------------------------------------------
+
+
+def register_summary(commissions: QuerySet[Commission], *, recent: int = 3) -> dict[str, Any]:
+    """How many commissions, their total budget and how many were designed with people who
+    use services or with VCS organisations, plus the ``recent`` newest: one query. The totals
+    are window aggregates over every commission in ``commissions``, read off the first row."""
+    one = Value(1, output_field=IntegerField())
+    none = Value(0, output_field=IntegerField())
+    rows = list(
+        commissions.select_related("commissioner__user").annotate(
+            register_count=Window(Count("id")),
+            register_total=Window(Sum("budget")),
+            register_with_people=Window(
+                Sum(Case(When(designed_with_people_using_services=True, then=one), default=none))
+            ),
+            register_with_vcs=Window(
+                Sum(Case(When(designed_with_vcs=True, then=one), default=none))
+            ),
+        )[:recent]
+    )
+    first: Any = rows[0] if rows else None
+    return {
+        "count": first.register_count if first else 0,
+        "total": first.register_total if first else None,
+        "with_people": first.register_with_people if first else 0,
+        "with_vcs": first.register_with_vcs if first else 0,
+        "recent": rows,
+    }
 
 
 # --- Decisions and actions --------------------------------------------------------------

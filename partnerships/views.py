@@ -15,12 +15,13 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hls_forum.types import AuthenticatedRequest
 
-from . import permissions, services
+from . import fragments, permissions, services
 from .forms import (
     CommissionerProfileForm,
     ForumForm,
@@ -139,13 +140,18 @@ def commissioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "partnerships/commissioner_detail.html", {"profile": profile})
 
 
+# The forum page's heading and summary (purpose, times, members, facilitators) are public and
+# the same for everyone except the online link, which only members get: cached by that, for
+# this long, under the place's generation (partnerships.fragments).
+FORUM_CACHE_SECONDS = 30
+
+
 @require_GET
 def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A forum's page. Two queries for a member when its cached parts are warm (the forum,
+    the person's membership) plus their open actions; at most eleven on a first visit."""
     forum = get_object_or_404(
-        Forum.objects.visible_to(request.user)
-        .select_related("place")
-        .annotate(member_count=Count("memberships")),
-        slug=slug,
+        Forum.objects.visible_to(request.user).select_related("place"), slug=slug
     )
     membership = permissions.forum_membership(request.user, forum)
     is_facilitator = membership is not None and membership.is_facilitator
@@ -153,8 +159,10 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "forum": forum,
         "membership": membership,
         "is_facilitator": is_facilitator,
+        "cache_seconds": FORUM_CACHE_SECONDS,
+        "generation": fragments.place_generation(forum.place_id),
         "facilitators": forum.memberships.filter(role="facilitator").select_related("user"),
-        "member_count": forum.member_count,  # type: ignore[attr-defined]
+        "member_count": SimpleLazyObject(lambda: forum.memberships.count()),
         "pending_request": (
             membership is None
             and request.user.is_authenticated
@@ -433,6 +441,7 @@ def forum_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     form = ForumForm(request.POST if request.method == "POST" else None, instance=editable)
     if form.is_bound and form.is_valid():
         form.save()
+        fragments.place_changed(forum.place_id)  # its page and the place picture show them
         messages.success(request, f"The details of {forum} are saved.")
         return redirect(forum.get_absolute_url())
     return render(request, "partnerships/forum_edit.html", {"forum": forum, "form": form})

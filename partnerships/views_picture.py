@@ -15,16 +15,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, CharField, Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hls_forum.types import AuthenticatedRequest
 
-from . import permissions, picture, services
+from . import fragments, permissions, picture, services
 from .forms import (
     ChampionForm,
     CommissionFilterForm,
@@ -43,6 +45,8 @@ from .models import (
     Forum,
     ForumMembership,
     GlossaryTerm,
+    Membership,
+    Place,
     Relationship,
     User,
 )
@@ -57,58 +61,133 @@ def _posted(request: HttpRequest) -> Any:
 # --- Place dashboard --------------------------------------------------------------------
 
 
+# Fragments of the dashboard that are the same for everyone who may see them are cached for
+# this long (see the template). Short-lived rather than invalidated on every write, because
+# they draw on many tables that many paths change (forms, the admin); everything that decides
+# who may see a fragment is part of its key, and what is cached holds nothing private to
+# one person: public facts (forums, commissioners, champions), the register as the public or
+# the place's partnership sees it, and aggregates of at least MIN_AGGREGATE people.
+PICTURE_CACHE_SECONDS = 30
+
+
 @require_GET
 def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
     """One screen for a place: who is here, what they fund, what they learn, how it feels.
-    Public parts for everyone; signals and decisions for the place's partnership."""
+    Public parts for everyone; signals and decisions for the place's partnership.
+
+    Queries do not grow with the data: at most eleven with every fragment to build, two
+    (the place, its forums) when the fragments are cached.
+    Whatever a fragment needs is fetched lazily, only when the fragment is rendered."""
     from talking_points.models import LearningEntry, LearningKind
 
-    place = permissions.get_place_or_404(slug)
-    user = request.user
-    in_partnership = permissions.is_in_partnership(user, place)
+    user: Any = request.user
+    signed_in = user.is_authenticated
+    place = get_object_or_404(
+        Place.objects.annotate(
+            in_partnership=permissions.in_partnership_expression(user),
+            # With in_partnership, what decides which learning entries of this place the
+            # person may see (LearningEntry.objects.visible_to): their organisations and
+            # whether they cover the place as a commissioner. Keys of the learning fragment.
+            own_org_ids=(
+                Subquery(
+                    Membership.objects.filter(user=user)
+                    .order_by()
+                    .values("user_id")
+                    .annotate(ids=fragments.JoinedIds("organisation_id"))
+                    .values("ids")
+                )
+                if signed_in
+                else Value("", output_field=CharField())
+            ),
+            covers_place=(
+                Exists(
+                    CommissionerProfile.places.through.objects.filter(
+                        place_id=OuterRef("pk"), commissionerprofile__user=user
+                    )
+                )
+                if signed_in
+                else Value(False, output_field=BooleanField())
+            ),
+            relationship_count=Coalesce(
+                Subquery(
+                    Relationship.objects.filter(place=OuterRef("pk"))
+                    .order_by()
+                    .values("place")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+        ),
+        slug=slug,
+    )
+    in_partnership = bool(place.in_partnership)  # type: ignore[attr-defined]
     today = timezone.localdate()
-    forums = list(Forum.objects.visible_to(user).filter(place=place).select_related("place"))
-    learning = (
-        LearningEntry.objects.visible_to(user)
-        .filter(place=place, kind__in=[LearningKind.BREAKTHROUGH, LearningKind.DISAPPOINTMENT])
-        .select_related("organisation")[:6]
+    is_member = (
+        Exists(ForumMembership.objects.filter(forum=OuterRef("pk"), user=user))
+        if signed_in
+        else Value(False, output_field=BooleanField())
     )
-    commissioners = CommissionerProfile.objects.filter(places=place).select_related(
-        "user", "organisation"
+    forums = list(
+        Forum.objects.visible_to(user)
+        .filter(place=place)
+        .annotate(is_member=is_member)
+        .order_by("name", "pk")
     )
-    champions = Champion.objects.filter(place=place).select_related("user")
-    commissions = Commission.objects.visible_to(user).filter(place=place)
-    register = commissions.aggregate(
-        count=Count("id"),
-        total=Sum("budget"),
-        with_people=Count("id", filter=Q(designed_with_people_using_services=True)),
-        with_vcs=Count("id", filter=Q(designed_with_vcs=True)),
-    )
+    for forum in forums:
+        forum.place = place  # for next_meeting's time zone, without a join
+    member_forums = [f for f in forums if f.is_member]  # type: ignore[attr-defined]
+    if in_partnership:
+        register_scope = "partnership"  # every commission of the place
+    elif not signed_in:
+        register_scope = "public"
+    else:
+        register_scope = ""  # may include their own unpublished commissions: not cached
     context: dict[str, Any] = {
         "place": place,
         "section": "dashboard",
         "in_partnership": in_partnership,
+        "cache_seconds": PICTURE_CACHE_SECONDS,
         "forums": [(forum, forum.next_meeting()) for forum in forums],
-        "learning": learning,
-        "commissioners": commissioners,
-        "champions": champions,
-        "register": register,
-        "recent_commissions": commissions.select_related("commissioner__user")[:3],
-        "decisions": picture.recent_decisions(place, user=user) if in_partnership else [],
-        "actions": picture.open_actions(place, user=user) if in_partnership else [],
-        "today": today,
-    }
-    if in_partnership and isinstance(user, User):
-        summaries = picture.proposition_summaries(place, today=today)
-        context["propositions"] = summaries
-        context["relationship_count"] = Relationship.objects.filter(place=place).count()
-        member_forums = [
-            fm.forum
-            for fm in ForumMembership.objects.filter(user=user, forum__place=place).select_related(
-                "forum__place"
+        "learning": SimpleLazyObject(
+            lambda: list(
+                LearningEntry.objects.visible_to(user)
+                .filter(
+                    place=place, kind__in=[LearningKind.BREAKTHROUGH, LearningKind.DISAPPOINTMENT]
+                )
+                .select_related("organisation")[:6]
             )
-        ]
-        context["wellbeing"] = [picture.wellbeing_trend(forum, limit=8) for forum in member_forums]
+        ),
+        "learning_scope": (
+            f"{signed_in}-{in_partnership}-{place.covers_place}-{place.own_org_ids or ''}"  # type: ignore[attr-defined]
+        ),
+        "commissioners": CommissionerProfile.objects.filter(places=place).select_related(
+            "user", "organisation"
+        ),
+        "champions": Champion.objects.filter(place=place).select_related("user"),
+        "register": SimpleLazyObject(
+            lambda: picture.register_summary(
+                Commission.objects.visible_to(user).filter(place=place)
+            )
+        ),
+        "register_scope": register_scope,
+        "today": today,
+        "generation": fragments.place_generation(place.pk),
+        # For someone in the partnership, which sessions they may read (and so which
+        # decisions and actions they see) is decided by the forums they belong to.
+        "member_forum_ids": ",".join(str(f.pk) for f in member_forums),
+    }
+    if in_partnership:
+        context["decisions"] = SimpleLazyObject(lambda: picture.recent_decisions(place, user=user))
+        context["actions"] = SimpleLazyObject(lambda: picture.open_actions(place, user=user))
+    if in_partnership and isinstance(user, User):
+        context["propositions"] = SimpleLazyObject(
+            lambda: picture.proposition_summaries(place, today=today, comments=False)
+        )
+        context["relationship_count"] = place.relationship_count  # type: ignore[attr-defined]
+        context["wellbeing"] = SimpleLazyObject(
+            lambda: picture.wellbeing_trends(member_forums, limit=8, words=False)
+        )
     return render(request, "partnerships/picture/dashboard.html", context)
 
 
@@ -280,6 +359,7 @@ def commission_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         place = commission.place
         commission.delete()
+        fragments.place_changed(place.pk)
         messages.success(request, f"“{commission.title}” is no longer on the register.")
         return redirect(f"{reverse('partnerships:commission_list')}?place={place.slug}")
     return render(

@@ -12,13 +12,23 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    prefetch_related_objects,
+)
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from hls_forum.queue import enqueue_after_commit
+from partnerships.fragments import place_changed
 from partnerships.models import (
     CommissionerProfile,
     Forum,
@@ -78,6 +88,15 @@ def _next_version(session_id: int) -> Any:
 
 def _bump(session_id: int) -> None:
     Session.objects.filter(pk=session_id).update(version=_next_version(session_id))
+
+
+def _record_changed(forum_id: int) -> None:
+    """A forum's sessions, decisions or actions changed. The forum page and the place picture
+    cache them by who may see them (``partnerships.fragments``): start afresh, so a session
+    that goes live, or a decision just recorded, shows at once."""
+    place_id = Forum.objects.filter(pk=forum_id).values_list("place_id", flat=True).first()
+    if place_id is not None:
+        place_changed(place_id)
 
 
 def _check_time_box(minutes: int) -> None:
@@ -147,6 +166,7 @@ def session_plan(
             )
             for i, point in enumerate(points, start=1)
         )
+    _record_changed(forum.pk)
     return session
 
 
@@ -237,6 +257,7 @@ def session_update(
     )
     if updated != 1:
         raise SessionError("Only a planned session can be changed.")
+    _record_changed(session.forum_id)
 
 
 def session_delete(*, session: Session) -> None:
@@ -244,6 +265,7 @@ def session_delete(*, session: Session) -> None:
     deleted, _ = Session.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).delete()
     if not deleted:
         raise SessionError("Only a planned session can be deleted.")
+    _record_changed(session.forum_id)
 
 
 # Running a session ----------------------------------------------------------------
@@ -350,6 +372,7 @@ def session_open(*, session: Session, by: User, present: Iterable[User]) -> None
                 people[person.pk] = person
         for person in people.values():
             attendance_add(session=session, user=person, late=False)
+    _record_changed(session.forum_id)
 
 
 def agenda_advance(*, session: Session, expected_item_id: int | None) -> AgendaItem | None:
@@ -531,6 +554,7 @@ def decision_record(
         decision.at_the_table.set(Attendance.objects.filter(session_id=locked.pk))
         decision.rests_on.set(list(rests_on))
         _bump(locked.pk)
+    _record_changed(locked.forum_id)
     return decision
 
 
@@ -563,6 +587,7 @@ def action_add(
             created_by=by,
         )
         _bump(locked.pk)
+    _record_changed(locked.forum_id)
     return action
 
 
@@ -574,6 +599,8 @@ def action_mark_done(*, action: Action, by: User) -> None:
         )
         if updated:
             _bump(action.session_id)
+    if updated:
+        _record_changed(action.session.forum_id)
 
 
 def action_reopen(*, action: Action) -> None:
@@ -583,6 +610,8 @@ def action_reopen(*, action: Action) -> None:
         )
         if updated:
             _bump(action.session_id)
+    if updated:
+        _record_changed(action.session.forum_id)
 
 
 def session_close(*, session: Session, by: User) -> Session | None:
@@ -652,6 +681,7 @@ def session_close(*, session: Session, by: User) -> Session | None:
             _bump(next_session.pk)
         enqueue_after_commit(send_session_summary, session_id=session.pk)
     session.refresh_from_db()
+    _record_changed(session.forum_id)
     return next_session
 
 
@@ -665,6 +695,9 @@ def session_publish(*, session: Session, visibility: str, by: User) -> None:
     )
     if updated != 1:
         raise SessionError("Only a closed session's summary can be published.")
+    # Who may read the session (and its decisions and actions) changed: no cached fragment
+    # may keep showing them to someone who may no longer see them.
+    _record_changed(session.forum_id)
 
 
 # Reading a session: voice balance and summary -------------------------------------
@@ -753,12 +786,15 @@ def agenda_with_contributions(session: Session, *, include_hidden: bool) -> list
     return [AgendaEntry(item, grouped[item.pk], hidden[item.pk]) for item in items]
 
 
-def linked_learning_prefetch(viewer: Any) -> Prefetch:
+def linked_learning_prefetch(viewer: Any, visible: Any = None) -> Prefetch:
     """For a list of decisions: the learning entries linked to each that ``viewer`` may see,
-    as ``visible_learning_links`` (what the ``linked_learning`` tag shows). One query."""
+    as ``visible_learning_links`` (what the ``linked_learning`` tag shows). One query.
+    ``visible``: ``LearningEntry.objects.visible_to(viewer)``, if the caller has it already."""
+    if visible is None:
+        visible = LearningEntry.objects.visible_to(viewer)
     return Prefetch(
         "learning_links",
-        queryset=LearningLink.objects.filter(entry__in=LearningEntry.objects.visible_to(viewer))
+        queryset=LearningLink.objects.filter(entry__in=visible)
         .select_related("entry__organisation")
         .order_by("-entry__created_at", "-entry_id"),
         to_attr="visible_learning_links",
@@ -768,18 +804,33 @@ def linked_learning_prefetch(viewer: Any) -> Prefetch:
 def decisions_for(session: Session, viewer: Any) -> list[Decision]:
     """The session's decisions, each with ``visible_entries`` (the learning it rests on)
     and ``visible_learning_links`` (learning linked to it), both only what ``viewer`` may
-    see (a decision may rest on an entry shared with few). Four queries."""
-    return list(
-        session.decisions.order_by("created_at", "pk").prefetch_related(
-            "at_the_table",
-            Prefetch(
-                "rests_on",
-                queryset=LearningEntry.objects.visible_to(viewer).order_by("title"),
-                to_attr="visible_entries",
-            ),
-            linked_learning_prefetch(viewer),
-        )
+    see (a decision may rest on an entry shared with few). At most four queries: one while
+    the session has no decisions, two while none of them rests on or links to learning."""
+    decisions: list[Decision] = list(
+        session.decisions.annotate(
+            has_learning=Exists(
+                Decision.rests_on.through.objects.filter(decision_id=OuterRef("pk"))
+            )
+            | Exists(LearningLink.objects.filter(decision_id=OuterRef("pk")))
+        ).order_by("created_at", "pk")
     )
+    if not decisions:
+        return decisions
+    prefetch_related_objects(decisions, "at_the_table")
+    with_learning = [d for d in decisions if d.has_learning]  # type: ignore[attr-defined]
+    for decision in decisions:
+        if not decision.has_learning:  # type: ignore[attr-defined]
+            # (Not on the others: prefetch_related_objects skips what is already set.)
+            decision.visible_entries = []  # type: ignore[attr-defined]
+            decision.visible_learning_links = []  # type: ignore[attr-defined]
+    if with_learning:
+        visible = LearningEntry.objects.visible_to(viewer)
+        prefetch_related_objects(
+            with_learning,
+            Prefetch("rests_on", queryset=visible.order_by("title"), to_attr="visible_entries"),
+            linked_learning_prefetch(viewer, visible),
+        )
+    return decisions
 
 
 def session_summary_context(session: Session, viewer: Any) -> dict[str, Any]:
@@ -884,6 +935,8 @@ def _record_visibility(
     """Every change of an entry's visibility goes through here: it is kept with the entry
     (its history page) and in the security audit log (who, when, from, to; never content)."""
     if old != new:
+        # The place picture caches learning by who may see it: start afresh.
+        place_changed(entry.place_id)
         VisibilityChange.objects.create(
             entry=entry, changed_by=by, from_visibility=old, to_visibility=new, reason=reason
         )
@@ -935,6 +988,7 @@ def entry_create(
             entry.visibility = visibility
             entry.save(update_fields=["visibility"])
             _record_visibility(entry=entry, by=author, old=Visibility.ORGANISATION, new=visibility)
+    place_changed(place.pk)
     return entry
 
 
@@ -962,6 +1016,7 @@ def entry_update(
         locked.save()
         locked.tags.set(tags_for(tag_names))
         _record_visibility(entry=locked, by=by, old=old, new=visibility)
+    place_changed(locked.place_id)  # new words: the place picture shows them at once
     return locked
 
 
@@ -985,6 +1040,7 @@ def entry_delete(*, entry: LearningEntry, by: User) -> None:
     """Delete an entry with its links, reviews and history."""
     permissions.require_can_edit_entry(by, entry)
     entry.delete()
+    place_changed(entry.place_id)
 
 
 def _audit_consent_given(record: StoryConsent, *, by: User) -> None:

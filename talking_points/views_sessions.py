@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hls_forum.types import AuthenticatedRequest
@@ -49,6 +50,11 @@ from .permissions import (
 )
 
 POLL_SECONDS = 2
+# The live page's agenda, what was said, attendance and actions are the same for every member
+# (facilitators apart: they also see hidden contributions) at a given ``Session.version``,
+# which every change they show bumps; so they are cached by that version. The time only
+# bounds how long an old version's copy lingers.
+LIVE_CACHE_SECONDS = 600
 
 
 # --- Helpers --------------------------------------------------------------------------
@@ -383,9 +389,14 @@ def _live_context(
         "my_attendance": mine,
         "turn": turn,
         "my_turn": turn is not None and mine is not None and turn.pk == mine.pk,
-        "balance": services.voice_balance(session) if is_facilitator else None,
+        # Lazy: read only when the page's cached fragments (keyed by session.version, which
+        # every change they show bumps) have to be drawn again.
+        "balance": SimpleLazyObject(lambda: services.voice_balance(session))
+        if is_facilitator
+        else None,
         "decisions": services.decisions_for(session, request.user),
-        "actions": list(session.actions.order_by("pk")),
+        "actions": SimpleLazyObject(lambda: list(session.actions.order_by("pk"))),
+        "live_cache_seconds": LIVE_CACHE_SECONDS,
         "poll_seconds": POLL_SECONDS,
         "etag": etag,
     }
@@ -496,10 +507,26 @@ def _summary(
 
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_or_404(request.user, pk)
-    membership = forum_permissions.forum_membership(request.user, session.forum)
-    if membership is None and not session.is_closed:  # visible_to never allows this
-        raise Http404("No such session")
+    """A session's page. Members of its forum may read every session of it (see
+    ``Session.objects.visible_to``), so their membership is looked up first, with the forum
+    and its place, and the session by its key: two plain queries. Anyone else goes through
+    ``visible_to``."""
+    membership = None
+    if request.user.is_authenticated:
+        membership = (
+            ForumMembership.objects.filter(user=request.user, forum__sessions__pk=pk)
+            .select_related("forum__place")
+            .first()
+        )
+    if membership is not None:
+        session = Session.objects.filter(pk=pk).first()
+        if session is None:
+            raise Http404("No such session")
+        session.forum = membership.forum
+    else:
+        session = get_session_or_404(request.user, pk)
+        if not session.is_closed:  # visible_to never allows this
+            raise Http404("No such session")
     return _detail(request, session, membership)
 
 

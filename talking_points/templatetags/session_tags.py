@@ -9,8 +9,10 @@ from django import template
 from django.db.models import Q
 from django.urls import NoReverseMatch
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from partnerships import permissions as forum_permissions
+from partnerships.fragments import place_generation
 from partnerships.models import Forum, Place
 
 from ..models import Action, ActionStatus, Decision, Session, SessionStatus
@@ -37,47 +39,83 @@ def entry_url(entry: Any) -> str:
         return ""
 
 
+# The panel's sessions and decisions (and its actions, for people outside the forum) are the
+# same for everyone with the same access, so they are cached by that access for this long,
+# under the place's generation (partnerships.fragments), which every session, decision and
+# action service renews. Members' actions carry their own buttons, so they are never cached.
+PANEL_CACHE_SECONDS = 30
+
+
 @register.inclusion_tag("talking_points/sessions/_forum_panel.html", takes_context=True)
 def forum_sessions_panel(context: template.Context, forum: Forum) -> dict[str, Any]:
-    """The forum page's sessions, decisions and open actions, for whoever is looking."""
+    """The forum page's sessions, decisions and open actions, for whoever is looking.
+
+    Which sessions a person may read (``Session.objects.visible_to``) on one forum's page is
+    decided by whether they belong to the forum and, if not, to the place's partnership: that
+    is the ``scope`` the cached fragments are keyed by. Queries run only when needed."""
     request = context["request"]
     user = request.user
     membership = context.get("membership", None)
     if membership is None and "membership" not in context:
         membership = forum_permissions.forum_membership(user, forum)
-    visible = Session.objects.visible_to(user).filter(forum=forum)
-    now = timezone.now()
-    upcoming: list[Session] = []
     if membership is not None:
-        upcoming = sorted(
+        scope = "facilitator" if membership.is_facilitator else "member"
+    elif user.is_authenticated and forum_permissions.is_in_partnership(user, forum.place):
+        scope = "partner"
+    else:
+        scope = "public"
+    generation = context.get("generation")
+    if generation is None:
+        generation = place_generation(forum.place_id)
+    # A forum's members may read all its sessions (``Session.objects.visible_to``), so for
+    # them the plain query gives the same rows, without compiling the visibility subqueries.
+    visible = (
+        Session.objects.filter(forum=forum)
+        if membership is not None
+        else Session.objects.visible_to(user).filter(forum=forum)
+    )
+
+    def upcoming() -> list[Session]:
+        if membership is None:
+            return []
+        now = timezone.now()
+        return sorted(
             visible.filter(
                 Q(status=SessionStatus.LIVE)
                 | Q(status=SessionStatus.PLANNED, starts_at__gte=now - datetime.timedelta(days=1))
             ).order_by("starts_at")[:4],
             key=lambda s: (not s.is_live, s.starts_at),
         )
-    past = list(visible.filter(status=SessionStatus.CLOSED).order_by("-starts_at")[:5])
-    decisions = list(
-        Decision.objects.filter(session__in=visible)
-        .select_related("session")
-        .order_by("-created_at", "-pk")[:5]
-    )
-    open_actions = list(
-        Action.objects.filter(session__in=visible, status=ActionStatus.OPEN)
-        .select_related("session")
-        .order_by("due_on", "pk")[:11]
-    )
+
+    def actions() -> dict[str, Any]:
+        found = list(
+            Action.objects.filter(session__in=visible, status=ActionStatus.OPEN)
+            .select_related("session")
+            .order_by("due_on", "pk")[:11]
+        )
+        return {"rows": found[:10], "more": len(found) > 10}
+
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "forum": forum,
         "membership": membership,
         "is_facilitator": membership is not None and membership.is_facilitator,
-        "upcoming": upcoming,
-        "past": past,
-        "decisions": decisions,
-        "open_actions": open_actions[:10],
-        "more_actions": len(open_actions) > 10,
+        "scope": scope,
+        "generation": generation,
+        "cache_seconds": PANEL_CACHE_SECONDS,
+        "upcoming": SimpleLazyObject(upcoming),
+        "past": SimpleLazyObject(
+            lambda: list(visible.filter(status=SessionStatus.CLOSED).order_by("-starts_at")[:5])
+        ),
+        "decisions": SimpleLazyObject(
+            lambda: list(
+                Decision.objects.filter(session__in=visible)
+                .select_related("session")
+                .order_by("-created_at", "-pk")[:5]
+            )
+        ),
+        "open_actions": SimpleLazyObject(actions),
         "today": timezone.localdate(),
         "tz": forum.place.time_zone,
     }
