@@ -488,7 +488,7 @@ def test_dashboard_query_count_does_not_grow_with_requests(
     services.forum_join_request_create(forum=world.forum, user=world.member_a)
     client.get(reverse("partnerships:dashboard"))
 
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(9) as few:
         client.get(reverse("partnerships:dashboard"))
     for user in factories.UserFactory.create_batch(8):
         services.forum_join_request_create(forum=world.forum, user=user)

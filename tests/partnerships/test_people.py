@@ -231,7 +231,7 @@ def test_organisation_members_list_is_paginated_with_fixed_queries(
     client = client_for(world.lead_a)
     client.get(world.org_a.get_absolute_url())  # warm the session
 
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(8) as few:
         client.get(world.org_a.get_absolute_url())
     factories.MembershipFactory.create_batch(12, organisation=world.org_a)
     for n in range(4):
