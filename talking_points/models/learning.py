@@ -73,7 +73,7 @@ class LearningEntryQuerySet(models.QuerySet["LearningEntry"]):
         """
         # A LEFT JOIN on the one-to-one consent (at most one row per entry), so the planner
         # probes the consent only for the rows it reads. ``pk IN (SELECT … consents)`` made
-        # PostgreSQL hash every standing consent in the country (100,000+ rows, 25–100 ms)
+        # PostgreSQL hash every standing consent in the country (100,000+ rows, 25-100 ms)
         # on every list, however short.
         consented = Q(kind__in=[k for k in LearningKind.values if k != LearningKind.STORY]) | Q(
             consent__isnull=False, consent__withdrawn_at__isnull=True
@@ -117,14 +117,20 @@ class LearningEntryQuerySet(models.QuerySet["LearningEntry"]):
         return result
 
     def review_queue_for(self, user: Any) -> LearningEntryQuerySet:
-        """Entries shared with ``user`` as a commissioner, unread first, newest first."""
-        read = ReviewRead.objects.filter(entry_id=models.OuterRef("pk"), user=user)
-        return (
-            self.visible_to(user)
-            .filter(place_id__in=covered_place_ids(user), visibility__in=SHARED_WITH_COMMISSIONERS)
-            .annotate(is_read=models.Exists(read))
-            .order_by("is_read", "-created_at", "-pk")
+        """Entries shared with ``user`` as a commissioner (read or not), in no set order.
+
+        The queue page lists the unread ones, then the read ones, each newest first
+        (``views_learning.review_queue``)."""
+        return self.visible_to(user).filter(
+            place_id__in=covered_place_ids(user), visibility__in=SHARED_WITH_COMMISSIONERS
         )
+
+    def read_by(self, user: Any) -> LearningEntryQuerySet:
+        """Entries ``user`` has marked as read; driven from the (few) reads, not the entries."""
+        return self.filter(pk__in=ReviewRead.objects.filter(user=user).values("entry_id"))
+
+    def unread_by(self, user: Any) -> LearningEntryQuerySet:
+        return self.exclude(pk__in=ReviewRead.objects.filter(user=user).values("entry_id"))
 
 
 class Tag(models.Model):
