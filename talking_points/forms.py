@@ -631,23 +631,25 @@ class LearningFilterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        organisations: Sequence[tuple[int, str, str]],
+        organisations: QuerySet[Any],
         **kwargs: Any,
     ) -> None:
-        """``organisations``: (id, slug, name) of the place's organisations, by name. Plain
-        values, not model instances: a big place lists hundreds."""
+        """``organisations``: a ``values_list("pk", "slug", "name")`` of the place's
+        organisations, by name: plain values, not model instances, as a big place lists
+        hundreds. Read once, and only if the form is shown or checked (not for a CSV)."""
         super().__init__(*args, **kwargs)
-        self.organisation_ids = {slug: pk for pk, slug, _ in organisations}
+        self.organisations = organisations
         org_field = self.fields["organisation"]
         assert isinstance(org_field, forms.ChoiceField)
-        org_field.choices = [("", "Any organisation")] + [
-            (slug, name) for _, slug, name in organisations
-        ]
+        org_field.choices = self._organisation_choices
+
+    def _organisation_choices(self) -> list[tuple[str, str]]:
+        return [("", "Any organisation")] + [(slug, name) for _, slug, name in self.organisations]
 
     def clean_organisation(self) -> int | None:
         """The chosen organisation's id (the choices are the place's organisations)."""
         slug: str = self.cleaned_data.get("organisation", "")
-        return self.organisation_ids.get(slug) if slug else None
+        return next((pk for pk, s, _ in self.organisations if s == slug), None) if slug else None
 
     def clean_tag(self) -> str:
         """The tag's slug, as tags are stored (``services`` makes slugs the same way)."""

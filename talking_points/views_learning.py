@@ -122,7 +122,7 @@ def _filtered_entries(request: HttpRequest, place: Place) -> tuple[LearningFilte
     empty and the form shows what to fix).
     """
     visible = LearningEntry.objects.visible_to(request.user).filter(place=place)
-    organisations = list(place.organisations.order_by("name").values_list("pk", "slug", "name"))
+    organisations = place.organisations.order_by("name").values_list("pk", "slug", "name")
     form = LearningFilterForm(request.GET or None, organisations=organisations)
     if not request.GET:
         return form, visible, True
