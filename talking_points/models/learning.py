@@ -63,6 +63,14 @@ class ExperimentStatus(models.TextChoices):
     FINISHED = "finished", "Finished"
 
 
+class _EqualsAny(models.Func):
+    """``left = ANY(right)``, a condition (PostgreSQL)."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = models.BooleanField()
+
+
 class LearningEntryQuerySet(models.QuerySet["LearningEntry"]):
     def visible_to(self, user: Any) -> LearningEntryQuerySet:
         """The one place that decides which entries ``user`` may read. One query, always.
@@ -126,8 +134,17 @@ class LearningEntryQuerySet(models.QuerySet["LearningEntry"]):
         )
 
     def read_by(self, user: Any) -> LearningEntryQuerySet:
-        """Entries ``user`` has marked as read; driven from the (few) reads, not the entries."""
-        return self.filter(pk__in=ReviewRead.objects.filter(user=user).values("entry_id"))
+        """Entries ``user`` has marked as read, driven from the (few) reads.
+
+        On PostgreSQL ``id = ANY(ARRAY(SELECT …))``: the array is computed first, so the
+        entries are fetched by primary key. As ``id IN (SELECT …)`` the planner read every
+        entry shared in the commissioner's places and joined the reads to them."""
+        reads = ReviewRead.objects.filter(user=user).values("entry_id")
+        if connection.vendor != "postgresql":
+            return self.filter(pk__in=reads)
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return self.filter(_EqualsAny(models.F("pk"), ArraySubquery(reads)))
 
     def unread_by(self, user: Any) -> LearningEntryQuerySet:
         return self.exclude(pk__in=ReviewRead.objects.filter(user=user).values("entry_id"))
