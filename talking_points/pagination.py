@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
-_CURSOR = re.compile(r"^([a-z]{0,8})([0-9]{1,17})-([0-9]{1,18})$")
+_CURSOR = re.compile(r"([a-z]{0,8})([0-9]{1,17})-([0-9]{1,18})")
 
 
 class BadCursor(ValueError):
@@ -40,7 +40,7 @@ class Position:
 
     @classmethod
     def decode(cls, text: str, segments: Sequence[str]) -> Position:
-        match = _CURSOR.match(text)
+        match = _CURSOR.fullmatch(text)
         if match is None or match.group(1) not in segments:
             raise BadCursor(text)
         try:
