@@ -28,6 +28,25 @@ def load_personas(path: Path = PERSONAS_FILE) -> dict[str, Any]:
     return dict(json.loads(path.read_text()))
 
 
+def deep_page_query(place_slug: str, email: str, depth: int = DEEP_PAGE) -> str:
+    """The query string of the log's ``depth``-th page for this reader, as its "Older" links
+    would reach it: the position of the last entry of the page before (one OFFSET query,
+    here, once, so that each measured request is a plain keyset page)."""
+    from django.conf import settings
+
+    from partnerships.models import User
+    from talking_points.models import LearningEntry
+    from talking_points.pagination import Position
+
+    reader = User.objects.get(email=email)
+    before = (
+        LearningEntry.objects.visible_to(reader)
+        .filter(place__slug=place_slug)
+        .order_by("-created_at", "-pk")[settings.PAGE_SIZE * (depth - 1) - 1]
+    )
+    return urlencode({"older": Position.of("", before).encode()})
+
+
 def pages_and_personas(path: Path = PERSONAS_FILE) -> tuple[list[Page], dict[str, str]]:
     from django.urls import reverse
 
@@ -48,7 +67,11 @@ def pages_and_personas(path: Path = PERSONAS_FILE) -> tuple[list[Page], dict[str
             persona="member",
         ),
         Page("learning log", log, persona="member"),
-        Page("learning log deep page", f"{log}?page={DEEP_PAGE}", persona="member"),
+        Page(
+            "learning log deep page",
+            f"{log}?{deep_page_query(targets['place_slug'], personas['member'])}",
+            persona="member",
+        ),
         Page(
             "learning log filtered",
             f"{log}?{urlencode({'kind': targets['filter_kind']})}",

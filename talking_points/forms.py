@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -27,7 +28,6 @@ from .models import (
     Session,
     StoryConsent,
     SummaryVisibility,
-    Tag,
     TalkingPoint,
     Visibility,
 )
@@ -40,9 +40,9 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class LongSelect(forms.Select):
-    """A select for long lists (a forum's members can be hundreds): the options are written
-    in Python, the same markup Django's templates write, instead of one template per option,
-    which cost about a millisecond for every twenty people."""
+    """A select for long lists (a forum's members can be hundreds; a big place's learning log
+    filters by hundreds of organisations): the options are written in Python, the same markup
+    Django's templates write, instead of one template per option (~30 µs each)."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
@@ -361,6 +361,8 @@ class PublishForm(forms.Form):
 MAX_TAGS = 10
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 UNSAFE_MESSAGE = (
     "Remove the code (such as a <script> tag or an “on…=” attribute). "
     "Use Markdown for formatting: **bold**, *italic*, lists and links."
@@ -614,24 +616,22 @@ class ShareForm(forms.Form):
 
 
 class LearningFilterForm(forms.Form):
-    """Filters for a place's learning log; all optional, all in the URL so they can be shared."""
+    """Filters for a place's learning log; all optional, all in the URL so they can be shared.
+
+    The tag is typed (or followed from a tag on an entry), not picked from a list: listing
+    every tag the reader may see cost a scan of the whole place on each page, and a typed
+    tag is only ever compared with the entries the reader may see, so it reveals nothing.
+    """
 
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Any kind"), *LearningKind.choices]
     )
-    organisation = forms.ModelChoiceField(
-        label="Organisation",
-        required=False,
-        queryset=Organisation.objects.none(),
-        to_field_name="slug",
-        empty_label="Any organisation",
-    )
-    tag = forms.ModelChoiceField(
+    organisation = forms.ChoiceField(label="Organisation", required=False, widget=LongSelect)
+    tag = forms.CharField(
         label="Tag",
         required=False,
-        queryset=Tag.objects.none(),
-        to_field_name="slug",
-        empty_label="Any tag",
+        max_length=60,
+        help_text="One tag, for example housing. Select a tag on an entry to see its entries.",
     )
     date_from = forms.DateField(label="Written from", required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label="Written up to", required=False, widget=DATE_WIDGET)
@@ -640,17 +640,35 @@ class LearningFilterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        organisations: QuerySet[Organisation],
-        tags: QuerySet[Tag],
+        organisations: QuerySet[Any],
         **kwargs: Any,
     ) -> None:
+        """``organisations``: a ``values_list("pk", "slug", "name")`` of the place's
+        organisations, by name: plain values, not model instances, as a big place lists
+        hundreds. Read once, and only if the form is shown or checked (not for a CSV)."""
         super().__init__(*args, **kwargs)
+        self.organisations = organisations
         org_field = self.fields["organisation"]
-        tag_field = self.fields["tag"]
-        assert isinstance(org_field, forms.ModelChoiceField)
-        assert isinstance(tag_field, forms.ModelChoiceField)
-        org_field.queryset = organisations
-        tag_field.queryset = tags
+        assert isinstance(org_field, forms.ChoiceField)
+        org_field.choices = self._organisation_choices
+
+    def _organisation_choices(self) -> list[tuple[str, str]]:
+        return [("", "Any organisation")] + [(slug, name) for _, slug, name in self.organisations]
+
+    def clean_organisation(self) -> int | None:
+        """The chosen organisation's id (the choices are the place's organisations)."""
+        slug: str = self.cleaned_data.get("organisation", "")
+        return next((pk for pk, s, _ in self.organisations if s == slug), None) if slug else None
+
+    def clean_tag(self) -> str:
+        """The tag's slug, as tags are stored (``services`` makes slugs the same way)."""
+        value: str = self.cleaned_data.get("tag", "").strip().lstrip("#")
+        if not value:
+            return ""
+        slug = slugify(value)[:60]
+        if not slug:
+            raise forms.ValidationError("Type a tag with letters or numbers, for example housing.")
+        return slug
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -660,15 +678,34 @@ class LearningFilterForm(forms.Form):
         return data
 
 
+ALL_PLACES = "all"
+
+
 class SearchForm(forms.Form):
+    """Words, and where to look: by default the reader's own places (those whose partnership
+    they belong to), where nearly everything they may see is; "all places" adds the public
+    learning of the rest of the country; or one place."""
+
     q = forms.CharField(label="Search learning", max_length=200, required=False)
-    place = forms.ModelChoiceField(
-        label="Place",
-        required=False,
-        queryset=Place.objects.all(),
-        to_field_name="slug",
-        empty_label="All places",
-    )
+    place = forms.ChoiceField(label="Where", required=False)
+
+    def __init__(self, *args: Any, places: Sequence[Place], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = []
+        if places:
+            choices = [("", "Your places"), (ALL_PLACES, "All places")]
+        else:
+            choices = [("", "All places")]
+        choices += [(p.slug, p.name) for p in places]
+        asked = self.data.get("place", "") if self.is_bound else ""
+        if asked and asked not in {value for value, _ in choices}:
+            # Any place may be searched (its public learning at least); list it when asked.
+            other = Place.objects.filter(slug=asked).first()
+            if other is not None:
+                choices.append((other.slug, other.name))
+        field = self.fields["place"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
 
 class ReviewForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import threading
 
 import markdown as markdown_lib  # type: ignore[import-untyped]
 import nh3
@@ -40,10 +41,26 @@ UNSAFE_MARKUP = re.compile(
 )
 
 
+# Building a Markdown converter (its parser and every pattern) costs more than converting a
+# short text, and a list page converts dozens: keep one per thread (they are not
+# thread-safe) and reset it between texts.
+_converters = threading.local()
+
+
+def _convert(source: str, *, lists: bool) -> str:
+    name = "lists" if lists else "plain"
+    converter = getattr(_converters, name, None)
+    if converter is None:
+        extensions = ["sane_lists"] if lists else []
+        converter = markdown_lib.Markdown(extensions=extensions, output_format="html")
+        setattr(_converters, name, converter)
+    return str(converter.reset().convert(source))
+
+
 def render_markdown(source: str) -> SafeString:
     if not source:
         return mark_safe("")
-    html = markdown_lib.markdown(source, extensions=["sane_lists"], output_format="html")
+    html = _convert(source, lists=True)
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h3", html)
     cleaned = nh3.clean(
         html,
@@ -57,5 +74,5 @@ def render_markdown(source: str) -> SafeString:
 
 def plain_text(source: str) -> str:
     """Markdown source as plain text, for excerpts, CSV and email."""
-    html = markdown_lib.markdown(source or "", output_format="html")
+    html = _convert(source or "", lists=False)
     return html_lib.unescape(nh3.clean(html, tags=set()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -29,13 +30,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hls_forum.types import AuthenticatedRequest
 from partnerships.models import Place, User
-from partnerships.permissions import partnership_places
+from partnerships.permissions import covered_place_ids, partnership_places
 from partnerships.templatetags.picture import prefetch_terms
 from privacy import audit
 from privacy.models import AuditEventType
 
 from . import permissions, services
 from .forms import (
+    ALL_PLACES,
     LearningEntryForm,
     LearningFilterForm,
     LinkForm,
@@ -54,8 +56,15 @@ from .models import (
     ReviewRead,
     Session,
     StoryConsent,
-    Tag,
     Visibility,
+)
+from .pagination import (
+    BadCursor,
+    Fetch,
+    KeysetPage,
+    keyset_page,
+    per_place_fetch,
+    queryset_fetch,
 )
 from .rendering import plain_text, render_markdown
 
@@ -68,8 +77,28 @@ LINK_CHOICES_LIMIT = 100
 # --- Helpers ------------------------------------------------------------------------
 
 
-def _query_string(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
+PAGE_POSITION = ("page", "newer", "older")
+
+
+def _query_string(request: HttpRequest, drop: tuple[str, ...] = PAGE_POSITION) -> str:
     return urlencode([(k, v) for k, v in request.GET.items() if k not in drop and v])
+
+
+def _keyset_page(
+    request: HttpRequest, segments: list[tuple[str, Fetch]]
+) -> tuple[KeysetPage, bool]:
+    """The page the URL's ``newer``/``older`` asks for, and whether that cursor was broken
+    (then the page is empty and the view answers 400 with a way back to the start)."""
+    try:
+        page = keyset_page(
+            segments,
+            newer=request.GET.get("newer"),
+            older=request.GET.get("older"),
+            size=settings.PAGE_SIZE,
+        )
+    except BadCursor:
+        return KeysetPage(entries=[]), True
+    return page, False
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -93,11 +122,8 @@ def _filtered_entries(request: HttpRequest, place: Place) -> tuple[LearningFilte
     empty and the form shows what to fix).
     """
     visible = LearningEntry.objects.visible_to(request.user).filter(place=place)
-    form = LearningFilterForm(
-        request.GET or None,
-        organisations=place.organisations.order_by("name"),
-        tags=Tag.objects.filter(entries__in=visible).distinct().order_by("name"),
-    )
+    organisations = place.organisations.order_by("name").values_list("pk", "slug", "name")
+    form = LearningFilterForm(request.GET or None, organisations=organisations)
     if not request.GET:
         return form, visible, True
     if not form.is_valid():
@@ -107,16 +133,23 @@ def _filtered_entries(request: HttpRequest, place: Place) -> tuple[LearningFilte
     if data["kind"]:
         entries = entries.filter(kind=data["kind"])
     if data["organisation"]:
-        entries = entries.filter(organisation=data["organisation"])
+        entries = entries.filter(organisation_id=data["organisation"])
     if data["tag"]:
-        entries = entries.filter(tags=data["tag"])
+        # Compared only with entries the reader may see: an unknown or private tag simply
+        # matches nothing, exactly like a tag nobody used.
+        entries = entries.filter(tags__slug=data["tag"])
+    # Whole days in the current time zone, as a range on created_at (which an index serves).
     if data["date_from"]:
-        entries = entries.filter(created_at__date__gte=data["date_from"])
+        entries = entries.filter(created_at__gte=_start_of(data["date_from"]))
     if data["date_to"]:
-        entries = entries.filter(created_at__date__lte=data["date_to"])
+        entries = entries.filter(created_at__lt=_start_of(data["date_to"] + timedelta(days=1)))
     if data["q"]:
         entries = entries.search(data["q"])
     return form, entries, True
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- A place's learning log ------------------------------------------------------------
@@ -124,21 +157,25 @@ def _filtered_entries(request: HttpRequest, place: Place) -> tuple[LearningFilte
 
 @require_GET
 def learning_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """A place's log, newest first, a page at a time by position (``?older=``/``?newer=``),
+    never by page number: no page needs a count or an offset."""
     place = get_object_or_404(Place, slug=slug)
     form, entries, valid = _filtered_entries(request, place)
-    page = Paginator(entries.for_lists(), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page, bad_cursor = _keyset_page(request, [("", queryset_fetch(entries.for_lists()))])
+    query_string = _query_string(request)
     context = {
         "place": place,
         "form": form,
         "filters_valid": valid,
-        "filtered": bool(_query_string(request)),
+        "filtered": bool(query_string),
         "page_obj": page,
-        "entries": page.object_list,
-        "query_string": _query_string(request),
+        "entries": page.entries,
+        "bad_cursor": bad_cursor,
+        "query_string": query_string,
         "can_write": permissions.writable_organisations(request.user, place).exists(),
     }
     template = f"{LOG_TEMPLATE}#results" if _is_htmx(request) else LOG_TEMPLATE
-    return render(request, template, context)
+    return render(request, template, context, status=400 if bad_cursor else 200)
 
 
 @require_GET
@@ -327,24 +364,37 @@ learning_feed = require_GET(PublicLearningFeed())
 
 @require_GET
 def learning_search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    page = None
+    """Full-text search of what the reader may see, newest first, a page at a time by
+    position. By default only the reader's own places: the full-text index and the place
+    index together then read a few hundred rows, not every match in the country."""
+    user = request.user
+    places = list(partnership_places(user).order_by("name")) if user.is_authenticated else []
+    form = SearchForm(request.GET or None, places=places)
+    page, bad_cursor = None, False
     words = ""
+    in_your_places = False
     if form.is_valid() and form.cleaned_data["q"].strip():
         words = form.cleaned_data["q"].strip()
-        entries = LearningEntry.objects.visible_to(request.user).search(words)
-        if form.cleaned_data["place"]:
-            entries = entries.filter(place=form.cleaned_data["place"])
-        page = Paginator(entries.for_lists(), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+        entries = LearningEntry.objects.visible_to(user).search(words)
+        where = form.cleaned_data["place"]
+        if where and where != ALL_PLACES:
+            entries = entries.filter(place__slug=where)
+        elif not where and places:
+            in_your_places = True
+            entries = entries.filter(place_id__in=[p.pk for p in places])
+        page, bad_cursor = _keyset_page(request, [("", queryset_fetch(entries.for_lists()))])
     context = {
         "form": form,
         "words": words,
         "page_obj": page,
+        "bad_cursor": bad_cursor,
+        "in_your_places": in_your_places,
         "query_string": _query_string(request),
         "full_text": _uses_postgres(),
     }
     template = "talking_points/learning/search.html"
-    return render(request, f"{template}#results" if _is_htmx(request) else template, context)
+    template = f"{template}#results" if _is_htmx(request) else template
+    return render(request, template, context, status=400 if bad_cursor else 200)
 
 
 def _uses_postgres() -> bool:
@@ -627,19 +677,37 @@ def entry_link_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def review_queue(request: AuthenticatedRequest) -> HttpResponse:
+    """What is shared with the commissioner: unread first, then (with ``show=all``) read,
+    each newest first; a page at a time by position, without counting either list."""
     permissions.require_commissioner(request.user)
+    user = request.user
     show_all = request.GET.get("show") == "all"
-    entries = LearningEntry.objects.review_queue_for(request.user).for_lists()
-    if not show_all:
-        entries = entries.exclude(reads__user=request.user)
-    page = Paginator(entries, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    shared = LearningEntry.objects.review_queue_for(user).for_lists()
+    unread = per_place_fetch(
+        shared.unread_by(user), covered_place_ids(user), show=LearningEntry.objects.for_lists()
+    )
+    segments = [("", unread)]
+    if show_all:
+        segments.append((READ_SEGMENT, queryset_fetch(shared.read_by(user))))
+    page, bad_cursor = _keyset_page(request, segments)
+    for entry in page:
+        entry.is_read = page.segment_of(entry) == READ_SEGMENT
     context = {
         "page_obj": page,
         "show_all": show_all,
+        "bad_cursor": bad_cursor,
         "query_string": _query_string(request),
         "next": request.get_full_path(),
     }
-    return render(request, "talking_points/learning/review_queue.html", context)
+    return render(
+        request,
+        "talking_points/learning/review_queue.html",
+        context,
+        status=400 if bad_cursor else 200,
+    )
+
+
+READ_SEGMENT = "read"
 
 
 @login_required

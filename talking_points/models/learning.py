@@ -63,6 +63,14 @@ class ExperimentStatus(models.TextChoices):
     FINISHED = "finished", "Finished"
 
 
+class _EqualsAny(models.Func):
+    """``left = ANY(right)``, a condition (PostgreSQL)."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = models.BooleanField()
+
+
 class LearningEntryQuerySet(models.QuerySet["LearningEntry"]):
     def visible_to(self, user: Any) -> LearningEntryQuerySet:
         """The one place that decides which entries ``user`` may read. One query, always.
@@ -71,8 +79,12 @@ class LearningEntryQuerySet(models.QuerySet["LearningEntry"]):
         organisation while it has consent that has not been withdrawn (defence in depth:
         withdrawing consent also narrows the entry to ``organisation`` at once).
         """
+        # A LEFT JOIN on the one-to-one consent (at most one row per entry), so the planner
+        # probes the consent only for the rows it reads. ``pk IN (SELECT … consents)`` made
+        # PostgreSQL hash every standing consent in the country (100,000+ rows, 25-100 ms)
+        # on every list, however short.
         consented = Q(kind__in=[k for k in LearningKind.values if k != LearningKind.STORY]) | Q(
-            pk__in=StoryConsent.objects.filter(withdrawn_at__isnull=True).values("entry_id")
+            consent__isnull=False, consent__withdrawn_at__isnull=True
         )
         public = Q(visibility=Visibility.PUBLIC)
         if user is None or not user.is_authenticated:
@@ -113,14 +125,29 @@ class LearningEntryQuerySet(models.QuerySet["LearningEntry"]):
         return result
 
     def review_queue_for(self, user: Any) -> LearningEntryQuerySet:
-        """Entries shared with ``user`` as a commissioner, unread first, newest first."""
-        read = ReviewRead.objects.filter(entry_id=models.OuterRef("pk"), user=user)
-        return (
-            self.visible_to(user)
-            .filter(place_id__in=covered_place_ids(user), visibility__in=SHARED_WITH_COMMISSIONERS)
-            .annotate(is_read=models.Exists(read))
-            .order_by("is_read", "-created_at", "-pk")
+        """Entries shared with ``user`` as a commissioner (read or not), in no set order.
+
+        The queue page lists the unread ones, then the read ones, each newest first
+        (``views_learning.review_queue``)."""
+        return self.visible_to(user).filter(
+            place_id__in=covered_place_ids(user), visibility__in=SHARED_WITH_COMMISSIONERS
         )
+
+    def read_by(self, user: Any) -> LearningEntryQuerySet:
+        """Entries ``user`` has marked as read, driven from the (few) reads.
+
+        On PostgreSQL ``id = ANY(ARRAY(SELECT …))``: the array is computed first, so the
+        entries are fetched by primary key. As ``id IN (SELECT …)`` the planner read every
+        entry shared in the commissioner's places and joined the reads to them."""
+        reads = ReviewRead.objects.filter(user=user).values("entry_id")
+        if connection.vendor != "postgresql":
+            return self.filter(pk__in=reads)
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return self.filter(_EqualsAny(models.F("pk"), ArraySubquery(reads)))
+
+    def unread_by(self, user: Any) -> LearningEntryQuerySet:
+        return self.exclude(pk__in=ReviewRead.objects.filter(user=user).values("entry_id"))
 
 
 class Tag(models.Model):

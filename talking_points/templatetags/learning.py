@@ -21,7 +21,8 @@ def markdown(source: str) -> SafeString:
 
 @register.filter
 def excerpt(source: str, length: int = 240) -> str:
-    text = " ".join(plain_text(source).split())
+    # Only the start is shown: render a few times what is needed, not the whole entry.
+    text = " ".join(plain_text(source[: length * 4]).split())
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 

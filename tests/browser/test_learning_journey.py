@@ -134,3 +134,52 @@ def test_log_filters_work_without_javascript(
         assert "Shared caseload with the hostel" not in page.inner_text("main")
     finally:
         context.close()
+
+
+def test_log_pages_by_newer_and_older_links_and_tags_filter(
+    browser: Any, demo_data: None, settings: Any
+) -> None:
+    settings.PAGE_SIZE = 1
+    page = browser.new_page()
+    page.goto("/places/plymouth/learning/")
+    results = page.locator("#learning-results")
+    first_titles = results.locator("h3").all_inner_texts()
+
+    results.get_by_role("link", name="Older entries").click()
+    page.wait_for_url("**/places/plymouth/learning/?older=*")
+    results.get_by_role("link", name="Newer entries").wait_for()
+    assert results.locator("h3").all_inner_texts() != first_titles
+    axe_check(page)
+
+    results.get_by_role("link", name="Newer entries").click()
+    page.wait_for_url("**/places/plymouth/learning/?newer=*")
+    page.wait_for_function(
+        "titles => [...document.querySelectorAll('#learning-results h3')]"
+        ".map(h => h.innerText).join('|') === titles.join('|')",
+        arg=first_titles,
+    )
+
+    chip = results.locator(".entry-tags a").first
+    tag = chip.inner_text().split("(")[0].strip().lstrip("#").strip()
+    chip.click()
+    page.wait_for_url("**/places/plymouth/learning/?tag=*")
+    for item in page.locator("#learning-results .entry-item").all():
+        assert f"#{tag}" in item.inner_text()
+    axe_check(page)
+
+
+def test_log_older_link_works_without_javascript(
+    chromium_browser: Any, live_server: Any, demo_data: None, settings: Any
+) -> None:
+    settings.PAGE_SIZE = 1
+    context = chromium_browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/places/plymouth/learning/")
+        first = page.locator("#learning-results h3").all_inner_texts()
+        page.get_by_role("link", name="Older entries").click()
+        page.wait_for_url("**/places/plymouth/learning/?older=*")
+        assert page.locator("#learning-results h3").all_inner_texts() != first
+        assert page.get_by_role("link", name="Newer entries").count() == 1
+    finally:
+        context.close()

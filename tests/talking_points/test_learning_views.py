@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -327,13 +328,21 @@ def test_log_lists_newest_first_and_paginates(world: World, settings: Any) -> No
         entry_for(world, title=f"Entry {n}", visibility="public")
     client = Client()
 
+    def older(body: str) -> str:
+        match = re.search(r'<a href="\?([^"]*)" rel="next">Older entries</a>', body)
+        assert match is not None
+        return match.group(1).replace("&amp;", "&")
+
     first = client.get(log_url(world)).content.decode()
-    third = client.get(log_url(world, "page=3")).content.decode()
+    second = client.get(log_url(world, older(first))).content.decode()
+    third = client.get(log_url(world, older(second))).content.decode()
 
     assert first.index("Entry 4") < first.index("Entry 3")
     assert "Entry 2" not in first
     assert "Entry 0" in third
-    assert "Page 3 of 3" in third
+    assert "Entry 2" not in third
+    assert 'rel="next"' not in third  # the oldest page: no older link
+    assert "Newer entries" in third
 
 
 def test_log_filters_by_kind_organisation_tag_and_date(world: World) -> None:
@@ -728,11 +737,13 @@ def _grow(world: World, n: int) -> None:
 @pytest.mark.parametrize(
     ("name", "persona", "expected"),
     [
-        ("learning_log", "anonymous", 6),
-        ("learning_log", "commissioner", 8),
+        # The log no longer counts its entries or lists the tags the reader may see
+        # (issue 8: keyset pages, a typed tag filter).
+        ("learning_log", "anonymous", 4),
+        ("learning_log", "commissioner", 6),
         ("learning_compare", "commissioner", 6),
         ("learning_print", "member_b", 6),  # one of them: the glossary, for explained terms
-        ("review_queue", "commissioner", 5),
+        ("review_queue", "commissioner", 4),
     ],
 )
 def test_list_pages_use_a_fixed_number_of_queries(
