@@ -216,6 +216,7 @@ def main() -> None:
             f"Dispatching to one worker (pool {args.pool}, concurrency {args.concurrency})…",
             flush=True,
         )
+        print(f"Worker pid {worker.pid}", flush=True)
         cpu_before = sum(cpu_seconds(p) for p in tree_pids(worker.pid))
         started = time.perf_counter()
         result = services.reminders_dispatch(now=now)

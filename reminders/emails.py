@@ -57,18 +57,24 @@ class MeetingParts:
     agenda: content.AgendaSuggestion
     ics: bytes
     anything_shared: bool
+    any_actions_due: bool
 
 
 # Per-process cache of MeetingParts, so a batch of reminders for one meeting (often dozens,
 # one task each) builds the agenda and the .ics once. Keyed on everything about the forum
 # that the parts show, so an edit to the forum is picked up at once; the agenda and the
-# "anything shared" check may be up to PARTS_TTL seconds old.
+# "anything shared" and "any actions due" checks may be up to PARTS_TTL seconds old.
 PARTS_TTL = 60.0
 _parts: dict[tuple[Any, ...], tuple[float, MeetingParts]] = {}
 
 
 def clear_meeting_cache() -> None:
     _parts.clear()
+
+
+def actions_before(start: datetime.datetime) -> datetime.date:
+    """A reminder lists open actions due up to a week after the meeting (and overdue ones)."""
+    return start.date() + datetime.timedelta(days=7)
 
 
 def meeting_parts(forum: Forum, start: datetime.datetime, since: datetime.datetime) -> MeetingParts:
@@ -89,6 +95,7 @@ def meeting_parts(forum: Forum, start: datetime.datetime, since: datetime.dateti
         agenda=content.planned_talking_points(forum=forum, meeting_start=start),
         ics=calendars.invite(forum, start),
         anything_shared=content.anything_shared_with_place_since(forum=forum, since=since),
+        any_actions_due=content.any_actions_falling_due(forum=forum, before=actions_before(start)),
     )
     if len(_parts) > 512:
         _parts.clear()
@@ -126,8 +133,13 @@ def reminder_message(
             if parts.anything_shared
             else content.SharedLearning(entries=[], total=0)
         ),
-        "actions": content.actions_falling_due(
-            forum=forum, recipient=recipient, before=start.date() + datetime.timedelta(days=7)
+        # Likewise one query per recipient, skipped when the forum has no actions due.
+        "actions": (
+            content.actions_falling_due(
+                forum=forum, recipient=recipient, before=actions_before(start)
+            )
+            if parts.any_actions_due
+            else []
         ),
         "forum_url": absolute(forum.get_absolute_url()),
         "preferences_url": absolute(reverse("reminders:preferences")),
