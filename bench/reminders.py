@@ -139,6 +139,8 @@ def main() -> None:
     parser.add_argument("--forums", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
+    parser.add_argument("--prefetch-multiplier", type=int, default=None)
+    parser.add_argument("--worker-args", default="", help="more worker options, space-separated")
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
 
@@ -202,6 +204,12 @@ def main() -> None:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *(
+                [f"--prefetch-multiplier={args.prefetch_multiplier}"]
+                if args.prefetch_multiplier
+                else []
+            ),
+            *args.worker_args.split(),
         ],
         cwd=ROOT,
         env=env,
@@ -217,10 +225,13 @@ def main() -> None:
             flush=True,
         )
         print(f"Worker pid {worker.pid}", flush=True)
-        cpu_before = sum(cpu_seconds(p) for p in tree_pids(worker.pid))
+        cpu_before = {p: cpu_seconds(p) for p in tree_pids(worker.pid)}
+        own_before = os.times()
         started = time.perf_counter()
+        dispatch_cpu = time.thread_time()
         result = services.reminders_dispatch(now=now)
         dispatched = time.perf_counter() - started
+        dispatch_cpu = time.thread_time() - dispatch_cpu
         peak_rss = 0
         deadline = started + args.timeout
         while counter.accepted < result.created and time.perf_counter() < deadline:
@@ -228,13 +239,19 @@ def main() -> None:
             time.sleep(0.05)
         total = time.perf_counter() - started
         hwm = {pid: memory_kib(pid, "VmHWM") for pid in tree_pids(worker.pid)}
-        worker_cpu = sum(cpu_seconds(p) for p in tree_pids(worker.pid)) - cpu_before
+        own = os.times()
+        own_cpu = own.user + own.system - own_before.user - own_before.system
+        cpu_used = {p: cpu_seconds(p) - cpu_before.get(p, 0.0) for p in tree_pids(worker.pid)}
+        worker_cpu = sum(cpu_used.values())
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
         controller.stop()
 
-    print(f"Rows created and tasks queued: {result.created} in {dispatched:.1f} s")
+    print(
+        f"Rows created and tasks queued: {result.created} in {dispatched:.1f} s "
+        f"({dispatch_cpu:.1f} s CPU)"
+    )
     print(f"Accepted by SMTP: {counter.accepted} of {result.created} in {total:.1f} s")
     print(f"Throughput: {counter.accepted / total:.0f} emails/s")
     print(f"Worker peak RSS, all processes together (sampled): {peak_rss / 1024:.0f} MiB")
@@ -244,6 +261,16 @@ def main() -> None:
     print(
         f"Worker CPU time: {worker_cpu:.1f} s "
         f"({worker_cpu / max(counter.accepted, 1) * 1000:.1f} ms per email)"
+    )
+    main_cpu = cpu_used.get(worker.pid, 0.0)
+    per_email = 1000 / max(counter.accepted, 1)
+    print(
+        f"  of which the main process {main_cpu * per_email:.1f} ms and the pool processes "
+        f"{(worker_cpu - main_cpu) * per_email:.1f} ms per email"
+    )
+    print(
+        f"This process (dispatcher and SMTP server) CPU time: {own_cpu:.1f} s "
+        f"({own_cpu * per_email:.1f} ms per email)"
     )
     print(f"Load average at the end (this machine has {os.cpu_count()} cores): {os.getloadavg()}")
     if counter.accepted < result.created:
