@@ -3,7 +3,8 @@ local SMTP server. Not a test; run it by hand against PostgreSQL and Redis:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hls_reminders_bench \\
     REDIS_URL=redis://127.0.0.1:6379/4 \\
-    .venv/bin/python bench/reminders.py [--reminders 10000] [--forums 100] [--concurrency 1]
+    .venv/bin/python bench/reminders.py [--reminders 10000] [--forums 100] [--concurrency 4]
+        [--prefetch-multiplier 4]
 
 It migrates the database named in DATABASE_URL (creating it if needed), replaces any data
 it made before (people "bench-*@example.org", forums "bench-*"), starts an aiosmtpd server
@@ -137,9 +138,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--forums", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
-    parser.add_argument("--prefetch-multiplier", type=int, default=None)
+    parser.add_argument("--prefetch-multiplier", type=int, default=4)
     parser.add_argument("--worker-args", default="", help="more worker options, space-separated")
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
@@ -221,7 +222,8 @@ def main() -> None:
         # Let the worker finish starting so its start-up is not counted.
         time.sleep(6)
         print(
-            f"Dispatching to one worker (pool {args.pool}, concurrency {args.concurrency})…",
+            f"Dispatching to one worker (pool {args.pool}, concurrency {args.concurrency}, "
+            f"prefetch multiplier {args.prefetch_multiplier})…",
             flush=True,
         )
         print(f"Worker pid {worker.pid}", flush=True)

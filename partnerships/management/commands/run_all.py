@@ -30,7 +30,10 @@ class Command(BaseCommand):
             (settings.VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
         celery = [sys.executable, "-m", "celery", "-A", "hls_forum"]
         children = [
-            subprocess.Popen([*celery, "worker", "--loglevel=INFO", "--concurrency=2"]),
+            # The same prefetch as docker-compose.yml; two processes suit SQLite locally.
+            subprocess.Popen(
+                [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "--prefetch-multiplier=4"]
+            ),
             subprocess.Popen([*celery, "beat", "--loglevel=INFO"]),
         ]
         address = f"http://127.0.0.1:{options['port']}/"
