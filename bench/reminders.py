@@ -219,8 +219,13 @@ def main() -> None:
         start_new_session=True,
     )
     try:
-        # Let the worker finish starting so its start-up is not counted.
-        time.sleep(6)
+        # Let the worker finish starting (every pool process forked, then a moment to
+        # connect) so its start-up is not counted; on a busy machine that takes a while.
+        processes = 1 + (args.concurrency if args.pool == "prefork" else 0)
+        ready_by = time.perf_counter() + 120
+        while len(tree_pids(worker.pid)) < processes and time.perf_counter() < ready_by:
+            time.sleep(0.5)
+        time.sleep(4)
         print(
             f"Dispatching to one worker (pool {args.pool}, concurrency {args.concurrency}, "
             f"prefetch multiplier {args.prefetch_multiplier})…",
