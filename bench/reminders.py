@@ -4,7 +4,6 @@ local SMTP server. Not a test; run it by hand against PostgreSQL and Redis:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hls_reminders_bench \\
     REDIS_URL=redis://127.0.0.1:6379/4 \\
     .venv/bin/python bench/reminders.py [--reminders 10000] [--forums 100] [--concurrency 4]
-        [--prefetch-multiplier 4]
 
 It migrates the database named in DATABASE_URL (creating it if needed), replaces any data
 it made before (people "bench-*@example.org", forums "bench-*"), starts an aiosmtpd server
@@ -140,7 +139,9 @@ def main() -> None:
     parser.add_argument("--forums", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
-    parser.add_argument("--prefetch-multiplier", type=int, default=4)
+    parser.add_argument(
+        "--prefetch-multiplier", type=int, default=None, help="default: the setting (1)"
+    )
     parser.add_argument("--worker-args", default="", help="more worker options, space-separated")
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()

@@ -139,9 +139,6 @@ def start_worker(
             f"{queue}@%h",
             "--without-gossip",
             "--without-mingle",
-            # As docker-compose.yml and run_all start it: tasks prefetched when killed must
-            # be neither lost nor sent twice either.
-            "--prefetch-multiplier=4",
         ],
         cwd=ROOT,
         env=env,

@@ -30,10 +30,7 @@ class Command(BaseCommand):
             (settings.VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
         celery = [sys.executable, "-m", "celery", "-A", "hls_forum"]
         children = [
-            # The same prefetch as docker-compose.yml; two processes suit SQLite locally.
-            subprocess.Popen(
-                [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "--prefetch-multiplier=4"]
-            ),
+            subprocess.Popen([*celery, "worker", "--loglevel=INFO", "--concurrency=2"]),
             subprocess.Popen([*celery, "beat", "--loglevel=INFO"]),
         ]
         address = f"http://127.0.0.1:{options['port']}/"
