@@ -3,7 +3,7 @@ local SMTP server. Not a test; run it by hand against PostgreSQL and Redis:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hls_reminders_bench \\
     REDIS_URL=redis://127.0.0.1:6379/4 \\
-    .venv/bin/python bench/reminders.py [--reminders 10000] [--forums 100] [--concurrency 1]
+    .venv/bin/python bench/reminders.py [--reminders 10000] [--forums 100] [--concurrency 4]
 
 It migrates the database named in DATABASE_URL (creating it if needed), replaces any data
 it made before (people "bench-*@example.org", forums "bench-*"), starts an aiosmtpd server
@@ -137,8 +137,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--forums", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
+    parser.add_argument(
+        "--prefetch-multiplier", type=int, default=None, help="default: the setting (1)"
+    )
+    parser.add_argument("--worker-args", default="", help="more worker options, space-separated")
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
 
@@ -202,6 +206,12 @@ def main() -> None:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *(
+                [f"--prefetch-multiplier={args.prefetch_multiplier}"]
+                if args.prefetch_multiplier
+                else []
+            ),
+            *args.worker_args.split(),
         ],
         cwd=ROOT,
         env=env,
@@ -210,30 +220,51 @@ def main() -> None:
         start_new_session=True,
     )
     try:
-        # Let the worker finish starting so its start-up is not counted.
-        time.sleep(6)
+        # Let the worker finish starting (every pool process forked, then a moment to
+        # connect) so its start-up is not counted; on a busy machine that takes a while.
+        processes = 1 + (args.concurrency if args.pool == "prefork" else 0)
+        ready_by = time.perf_counter() + 120
+        while len(tree_pids(worker.pid)) < processes and time.perf_counter() < ready_by:
+            time.sleep(0.5)
+        time.sleep(4)
         print(
-            f"Dispatching to one worker (pool {args.pool}, concurrency {args.concurrency})…",
+            f"Dispatching to one worker (pool {args.pool}, concurrency {args.concurrency}, "
+            f"prefetch multiplier {args.prefetch_multiplier})…",
             flush=True,
         )
-        cpu_before = sum(cpu_seconds(p) for p in tree_pids(worker.pid))
+        print(f"Worker pid {worker.pid}", flush=True)
+        # The worker's processes, found once: scanning /proc on every sample would cost
+        # this process (and so the SMTP server in it) CPU the worker is competing for.
+        pids = tree_pids(worker.pid)
+        cpu_before = {p: cpu_seconds(p) for p in pids}
+        own_before = os.times()
+        main_thread_before = time.thread_time()
         started = time.perf_counter()
+        dispatch_cpu = time.thread_time()
         result = services.reminders_dispatch(now=now)
         dispatched = time.perf_counter() - started
+        dispatch_cpu = time.thread_time() - dispatch_cpu
         peak_rss = 0
         deadline = started + args.timeout
         while counter.accepted < result.created and time.perf_counter() < deadline:
-            peak_rss = max(peak_rss, sum(memory_kib(p, "VmRSS") for p in tree_pids(worker.pid)))
-            time.sleep(0.05)
+            peak_rss = max(peak_rss, sum(memory_kib(p, "VmRSS") for p in pids))
+            time.sleep(0.25)
         total = time.perf_counter() - started
         hwm = {pid: memory_kib(pid, "VmHWM") for pid in tree_pids(worker.pid)}
-        worker_cpu = sum(cpu_seconds(p) for p in tree_pids(worker.pid)) - cpu_before
+        own = os.times()
+        own_cpu = own.user + own.system - own_before.user - own_before.system
+        smtp_cpu = own_cpu - (time.thread_time() - main_thread_before)
+        cpu_used = {p: cpu_seconds(p) - cpu_before.get(p, 0.0) for p in tree_pids(worker.pid)}
+        worker_cpu = sum(cpu_used.values())
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
         controller.stop()
 
-    print(f"Rows created and tasks queued: {result.created} in {dispatched:.1f} s")
+    print(
+        f"Rows created and tasks queued: {result.created} in {dispatched:.1f} s "
+        f"({dispatch_cpu:.1f} s CPU)"
+    )
     print(f"Accepted by SMTP: {counter.accepted} of {result.created} in {total:.1f} s")
     print(f"Throughput: {counter.accepted / total:.0f} emails/s")
     print(f"Worker peak RSS, all processes together (sampled): {peak_rss / 1024:.0f} MiB")
@@ -243,6 +274,17 @@ def main() -> None:
     print(
         f"Worker CPU time: {worker_cpu:.1f} s "
         f"({worker_cpu / max(counter.accepted, 1) * 1000:.1f} ms per email)"
+    )
+    main_cpu = cpu_used.get(worker.pid, 0.0)
+    per_email = 1000 / max(counter.accepted, 1)
+    print(
+        f"  of which the main process {main_cpu * per_email:.1f} ms and the pool processes "
+        f"{(worker_cpu - main_cpu) * per_email:.1f} ms per email"
+    )
+    print(
+        f"This process (dispatcher and SMTP server) CPU time: {own_cpu:.1f} s "
+        f"({own_cpu * per_email:.1f} ms per email), of which the SMTP server {smtp_cpu:.1f} s "
+        f"({smtp_cpu * per_email:.1f} ms per email)"
     )
     print(f"Load average at the end (this machine has {os.cpu_count()} cores): {os.getloadavg()}")
     if counter.accepted < result.created:

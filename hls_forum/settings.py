@@ -186,6 +186,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fixup closes every database connection before and after each task
+# unless this is set, so each task paid for a new PostgreSQL connection (a server process
+# forked, authenticated and set up: most of a short task's cost). With it, the fixup
+# recycles connections only every this many tasks, and hls_forum/celery.py applies
+# Django's own per-request rules around each task instead (CONN_MAX_AGE, health checks,
+# dropping a connection left in a bad state).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must not hang when the broker is down; the dispatcher catches up later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

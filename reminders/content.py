@@ -162,6 +162,19 @@ class ActionDue:
     due: datetime.date
 
 
+def any_actions_falling_due(*, forum: Forum, before: datetime.date) -> bool:
+    """Whether the forum has any open action due on or before ``before`` at all (whoever
+    may see it). Cheap, and the same for every recipient: when False, the per-person query
+    of ``actions_falling_due`` is skipped. Never shown to anyone, so it needs no trust
+    filter."""
+    return Action.objects.filter(
+        session__forum=forum,
+        status=ActionStatus.OPEN,
+        due_on__isnull=False,
+        due_on__lte=before,
+    ).exists()
+
+
 def actions_falling_due(*, forum: Forum, recipient: Any, before: datetime.date) -> list[ActionDue]:
     """Open actions from this forum's sessions due on or before ``before`` (overdue ones
     included), soonest first, from sessions ``recipient`` may see (``Session.visible_to``,

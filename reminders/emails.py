@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.mime.text import MIMEText
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from partnerships.models import Forum
 
@@ -57,18 +58,28 @@ class MeetingParts:
     agenda: content.AgendaSuggestion
     ics: bytes
     anything_shared: bool
+    any_actions_due: bool
+    # The text and HTML bodies, rendered once with markers where the recipient's name and
+    # unsubscribe link go, for members with nothing of their own to list (see
+    # _reminder_bodies); keyed on what else they show that is not in the cache key.
+    bodies: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
 
 
 # Per-process cache of MeetingParts, so a batch of reminders for one meeting (often dozens,
 # one task each) builds the agenda and the .ics once. Keyed on everything about the forum
 # that the parts show, so an edit to the forum is picked up at once; the agenda and the
-# "anything shared" check may be up to PARTS_TTL seconds old.
+# "anything shared" and "any actions due" checks may be up to PARTS_TTL seconds old.
 PARTS_TTL = 60.0
 _parts: dict[tuple[Any, ...], tuple[float, MeetingParts]] = {}
 
 
 def clear_meeting_cache() -> None:
     _parts.clear()
+
+
+def actions_before(start: datetime.datetime) -> datetime.date:
+    """A reminder lists open actions due up to a week after the meeting (and overdue ones)."""
+    return start.date() + datetime.timedelta(days=7)
 
 
 def meeting_parts(forum: Forum, start: datetime.datetime, since: datetime.datetime) -> MeetingParts:
@@ -89,6 +100,7 @@ def meeting_parts(forum: Forum, start: datetime.datetime, since: datetime.dateti
         agenda=content.planned_talking_points(forum=forum, meeting_start=start),
         ics=calendars.invite(forum, start),
         anything_shared=content.anything_shared_with_place_since(forum=forum, since=since),
+        any_actions_due=content.any_actions_falling_due(forum=forum, before=actions_before(start)),
     )
     if len(_parts) > 512:
         _parts.clear()
@@ -96,11 +108,56 @@ def meeting_parts(forum: Forum, start: datetime.datetime, since: datetime.dateti
     return parts
 
 
-def reminder_message(
-    delivery: Delivery, *, now: datetime.datetime | None = None
-) -> EmailMultiAlternatives:
-    """The reminder email for ``delivery`` (kind reminder, with forum and recipient loaded)."""
-    now = now or timezone.now()
+# Where a member's own name and unsubscribe link go in bodies rendered once per meeting.
+# NUL cannot come from anything people type (Django's form fields refuse it), and
+# escaping leaves it alone, so the markers survive rendering exactly.
+_NAME_MARKER = "\x00recipient-name\x00"
+_UNSUBSCRIBE_MARKER = "\x00unsubscribe-url\x00"
+
+
+class _MarkedRecipient:
+    def get_short_name(self) -> str:
+        return _NAME_MARKER
+
+
+def _reminder_bodies(parts: MeetingParts, context: dict[str, Any]) -> tuple[str, str]:
+    """The text and HTML bodies for ``context``. When the member has no shared learning
+    and no actions of their own listed, their reminder differs from every other such
+    member's only in their name and unsubscribe link, so both bodies are rendered once per
+    meeting (and process) with markers there, and each email fills them in: the same
+    output as rendering in full (a test compares them), without two template renders."""
+    if context["shared"].total or context["actions"]:
+        return (
+            render_to_string("reminders/email/reminder.txt", context),
+            render_to_string("reminders/email/reminder.html", context),
+        )
+    place = context["place"]
+    key = (place.name, place.time_zone, context["previous"], context["forum_url"])
+    bodies = parts.bodies.get(key)
+    if bodies is None:
+        marked = {
+            **context,
+            "recipient": _MarkedRecipient(),
+            "unsubscribe_url": _UNSUBSCRIBE_MARKER,
+        }
+        bodies = (
+            render_to_string("reminders/email/reminder.txt", marked),
+            render_to_string("reminders/email/reminder.html", marked),
+        )
+        parts.bodies[key] = bodies
+    text, html = bodies
+    name = context["recipient"].get_short_name()
+    unsubscribe = context["unsubscribe_url"]
+    return (
+        text.replace(_NAME_MARKER, name).replace(_UNSUBSCRIBE_MARKER, unsubscribe),
+        html.replace(_NAME_MARKER, escape(name)).replace(_UNSUBSCRIBE_MARKER, escape(unsubscribe)),
+    )
+
+
+def reminder_context(
+    delivery: Delivery, *, now: datetime.datetime
+) -> tuple[MeetingParts, dict[str, Any]]:
+    """What the reminder templates show for ``delivery``, and the meeting's shared parts."""
     forum = delivery.forum
     assert forum is not None
     recipient = delivery.recipient
@@ -126,24 +183,39 @@ def reminder_message(
             if parts.anything_shared
             else content.SharedLearning(entries=[], total=0)
         ),
-        "actions": content.actions_falling_due(
-            forum=forum, recipient=recipient, before=start.date() + datetime.timedelta(days=7)
+        # Likewise one query per recipient, skipped when the forum has no actions due.
+        "actions": (
+            content.actions_falling_due(
+                forum=forum, recipient=recipient, before=actions_before(start)
+            )
+            if parts.any_actions_due
+            else []
         ),
         "forum_url": absolute(forum.get_absolute_url()),
         "preferences_url": absolute(reverse("reminders:preferences")),
         "unsubscribe_url": unsubscribe,
         "site_url": settings.SITE_URL,
     }
+    return parts, context
+
+
+def reminder_message(
+    delivery: Delivery, *, now: datetime.datetime | None = None
+) -> EmailMultiAlternatives:
+    """The reminder email for ``delivery`` (kind reminder, with forum and recipient loaded)."""
+    parts, context = reminder_context(delivery, now=now or timezone.now())
+    forum = context["forum"]
+    start = context["start"]
+    unsubscribe = context["unsubscribe_url"]
     subject = f"Reminder: {forum.name}, {start:%A} {start.day} {start:%B} at {start:%H:%M}"
+    text, html = _reminder_bodies(parts, context)
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("reminders/email/reminder.txt", context),
-        to=[recipient.email],
+        body=text,
+        to=[context["recipient"].email],
         headers=_list_headers(list_id=f"forum-{forum.pk}.reminders", unsubscribe=unsubscribe),
     )
-    message.attach_alternative(
-        render_to_string("reminders/email/reminder.html", context), "text/html"
-    )
+    message.attach_alternative(html, "text/html")
     message.attach(_calendar_part(parts.ics))
     return message
 

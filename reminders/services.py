@@ -15,18 +15,20 @@ Guarantees, in one place:
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import smtplib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from partnerships.models import Forum, ForumMembership, User
+from partnerships.models import Forum, ForumMembership, Place, User
 
 from . import emails, mailer, scheduling
 from .models import (
@@ -41,6 +43,9 @@ from .tokens import UnsubscribeScope
 logger = logging.getLogger(__name__)
 
 INSERT_BATCH = 1000
+# Tasks queued per broker round trip: enough to pipeline, few enough that the worker
+# starts on the first ones at once.
+PUBLISH_BATCH = 100
 
 
 def _seconds(name: str, default: int) -> datetime.timedelta:
@@ -199,9 +204,13 @@ def _take_for_queueing(now: datetime.datetime) -> list[int]:
 
 
 def _publish(ids: list[int]) -> None:
-    """Queue one send task per id over one broker connection. If the broker is down, stop
-    at the first failure and mark the rest as never queued, so the next run retries them
-    at once; the web request or beat tick that called us is not failed."""
+    """Queue one send task per id over one broker connection, in batches of
+    ``PUBLISH_BATCH`` (on Redis, one pipelined round trip per batch rather than one per
+    task; other brokers publish each at once). If the broker is down, stop at the first
+    failure and mark the rest, from the failed batch on, as never queued, so the next run
+    retries them at once (a task of that batch that did reach the broker finds its row
+    claimed or still pending: never a second email); the web request or beat tick that
+    called us is not failed."""
     if not ids:
         return
     from hls_forum.celery import app
@@ -211,11 +220,14 @@ def _publish(ids: list[int]) -> None:
     published = 0
     try:
         with app.producer_or_acquire() as producer:
-            for pk in ids:
-                send_delivery.apply_async(
-                    kwargs={"delivery_id": pk}, producer=producer, retry=False
-                )
-                published += 1
+            for start in range(0, len(ids), PUBLISH_BATCH):
+                batch = ids[start : start + PUBLISH_BATCH]
+                with producer.batch(max_size=len(batch)):
+                    for pk in batch:
+                        send_delivery.apply_async(
+                            kwargs={"delivery_id": pk}, producer=producer, retry=False
+                        )
+                published += len(batch)
     except Exception:
         logger.exception(
             "Could not queue %s reminder deliveries; the next dispatcher run will",
@@ -253,11 +265,127 @@ def retry_delay(attempts: int) -> int:
     return int(min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _finish(delivery_id: int, status: str, detail: str = "", **extra: Any) -> SendOutcome:
-    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
-        status=status, detail=detail[:500], **extra
-    )
+# The send path runs once per email, thousands of times a batch, so its statements are
+# plain SQL, built once per process: building them with the ORM cost more CPU than the
+# rest of a send but the SMTP conversation. Identifiers come from the models' _meta and
+# every value is a parameter. The same SQL runs on PostgreSQL and SQLite.
+_DELIVERY = Delivery._meta.db_table
+_CLAIM = (
+    f"UPDATE {_DELIVERY} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608
+    "WHERE id = %s AND status = %s"
+)
+_FINISH = (
+    f"UPDATE {_DELIVERY} SET status = %s, detail = %s, sent_at = COALESCE(%s, sent_at) "  # noqa: S608
+    "WHERE id = %s AND status = %s"
+)
+_LOADED = ((Delivery, "d"), (Forum, "f"), (Place, "p"), (User, "u"))
+
+RowReader = Callable[[Sequence[Any]], Any]
+
+
+def _finish(
+    delivery_id: int, status: str, detail: str = "", sent_at: datetime.datetime | None = None
+) -> SendOutcome:
+    """End a claimed send: sending → ``status``. A row no longer sending is left alone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FINISH,
+            [
+                status,
+                detail[:500],
+                connection.ops.adapt_datetimefield_value(sent_at),
+                delivery_id,
+                DeliveryStatus.SENDING,
+            ],
+        )
     return SendOutcome(status=status)
+
+
+def _row_reader(model: type[models.Model], alias: str) -> tuple[str, RowReader]:
+    """The columns of ``model`` (in a FROM under ``alias``) for a SELECT, and a function
+    turning those values of a row into an instance through the fields' own database
+    converters, as the ORM would. None for the all-NULL columns of a LEFT JOIN miss."""
+    fields = model._meta.concrete_fields
+    columns = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+    names = [f.attname for f in fields]
+    converters: list[tuple[int, Callable[..., Any], Any]] = []
+    for index, field in enumerate(fields):
+        column = field.get_col(alias)
+        # As SQLCompiler.get_converters: the backend's, then the field's (from_db_value).
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        converters.extend((index, converter, column) for converter in found)
+
+    def read(values: Sequence[Any]) -> Any:
+        if values[0] is None:
+            return None
+        row = list(values)
+        for index, converter, column in converters:
+            row[index] = converter(row[index], column, connection)
+        return model.from_db(connection.alias, names, row)
+
+    return columns, read
+
+
+@functools.cache
+def _claim_statements(vendor: str) -> tuple[str, str, list[RowReader]]:
+    """The claim and the load (see ``_claim``) for this database, and the row readers."""
+    readers = [_row_reader(model, alias) for model, alias in _LOADED]
+    load = (
+        f"SELECT {', '.join(columns for columns, _ in readers)}, "  # noqa: S608
+        f"(SELECT m.reminders_enabled FROM {ForumMembership._meta.db_table} m "
+        "WHERE m.forum_id = d.forum_id AND m.user_id = d.recipient_id) "
+        "FROM {source} "
+        f"JOIN {User._meta.db_table} u ON u.id = d.recipient_id "
+        f"LEFT JOIN {Forum._meta.db_table} f ON f.id = d.forum_id "
+        f"LEFT JOIN {Place._meta.db_table} p ON p.id = f.place_id"
+    )
+    if vendor == "postgresql":
+        claim = f"WITH d AS ({_CLAIM} RETURNING *) {load.format(source='d')}"
+        load = ""
+    else:
+        claim = _CLAIM
+        load = f"{load.format(source=f'{_DELIVERY} d')} WHERE d.id = %s"
+    return claim, load, [read for _, read in readers]
+
+
+def _claim(delivery_id: int, now: datetime.datetime) -> Delivery | None:
+    """Claim the row (pending → sending, with the attempt counted) and load it with its
+    forum, place and recipient, and the recipient's reminder choice for the forum as
+    ``member_reminders`` (None once they have left it). None unless this call won.
+
+    The claim commits on its own, before anything is sent (the caller is not in a
+    transaction). On PostgreSQL the claim and the load are one statement (the UPDATE in a
+    WITH, RETURNING the claimed row); elsewhere they are two.
+    """
+    claim, load, readers = _claim_statements(connection.vendor)
+    params = [
+        DeliveryStatus.SENDING,
+        connection.ops.adapt_datetimefield_value(now),
+        delivery_id,
+        DeliveryStatus.PENDING,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(claim, params)
+        if load:
+            if cursor.rowcount != 1:
+                return None
+            cursor.execute(load, [delivery_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances = []
+    start = 0
+    for (model, _), read in zip(_LOADED, readers, strict=True):
+        width = len(model._meta.concrete_fields)
+        instances.append(read(row[start : start + width]))
+        start += width
+    delivery, forum, place, recipient = instances
+    if forum is not None:
+        forum.place = place
+    delivery.forum = forum
+    delivery.recipient = recipient
+    delivery.member_reminders = None if row[start] is None else bool(row[start])
+    return delivery
 
 
 def _reason_not_to_send(delivery: Delivery, now: datetime.datetime) -> str:
@@ -304,23 +432,9 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
     between the claim and the end leaves it in sending, for the dispatcher to mark unknown.
     """
     now = timezone.now()
-    claimed = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if claimed != 1:
+    delivery = _claim(delivery_id, now)
+    if delivery is None:
         return SendOutcome(status="not-claimed")
-    delivery = (
-        Delivery.objects.select_related("forum__place", "recipient")
-        .annotate(
-            # The recipient's reminder choice for the forum: None once they have left it.
-            member_reminders=Subquery(
-                ForumMembership.objects.filter(
-                    forum_id=OuterRef("forum_id"), user_id=OuterRef("recipient_id")
-                ).values("reminders_enabled")[:1]
-            )
-        )
-        .get(pk=delivery_id)
-    )
 
     reason = _reason_not_to_send(delivery, now)
     if reason:

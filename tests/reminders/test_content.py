@@ -8,10 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core import mail
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from reminders import content, services
+from reminders import content, emails, services
 from reminders.models import Delivery, DeliveryKind, DigestFrequency, DigestPreference
 from talking_points.models import Review, TalkingPoint
 from tests import factories
@@ -133,6 +134,42 @@ def test_reminder_email_lists_the_planned_agenda_and_actions_falling_due(
     assert f"- {_point('6')}" in body
     assert "ACTIONS FALLING DUE" in body
     assert "- Write to the chair. (Ann, by" in body
+
+
+def test_reminder_bodies_rendered_once_per_meeting_are_a_full_render_for_each_member(
+    world: World,
+) -> None:
+    """Members with nothing of their own listed get bodies rendered once per meeting with
+    their name and unsubscribe link filled in; that must be exactly the full render."""
+    tricky = factories.UserFactory(full_name='<b>Zoë&"O\'Brien"</b> Smith')
+    for user in (world.member_a, tricky):
+        factories.ForumMembershipFactory(forum=world.forum, user=user)
+    due = due_moment(world.forum)
+    services.reminders_dispatch(now=due.now)
+
+    for user in (world.member_a, tricky, world.facilitator):
+        services.delivery_send(
+            delivery_id=Delivery.objects.get(forum=world.forum, recipient=user).pk
+        )
+
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        delivery = Delivery.objects.select_related("forum__place", "recipient").get(
+            forum=world.forum, recipient__email=message.to[0]
+        )
+        _, context = emails.reminder_context(delivery, now=timezone.now())
+        # The signed link carries the second it was made in: take the email's own.
+        context["unsubscribe_url"] = message.extra_headers["List-Unsubscribe"].strip("<>")
+        assert context["shared"].total == 0
+        assert context["actions"] == []
+        assert message.body == render_to_string("reminders/email/reminder.txt", context)
+        assert message.alternatives[0][0] == render_to_string(
+            "reminders/email/reminder.html", context
+        )
+    tricky_message = next(m for m in mail.outbox if m.to == [tricky.email])
+    html = str(tricky_message.alternatives[0][0])
+    assert """Hello <b>Zoë&"O'Brien"</b>,""" in str(tricky_message.body)
+    assert "Hello &lt;b&gt;Zoë&amp;&quot;O&#x27;Brien&quot;&lt;/b&gt;," in html
 
 
 # --- Digests --------------------------------------------------------------------------
