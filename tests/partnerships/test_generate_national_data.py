@@ -221,7 +221,7 @@ def test_bench_pages_show_generated_entries_to_the_member(tmp_path: Path) -> Non
     queue = next(p for p in pages if p.name == "review queue")
     commissioner = Client()
     commissioner.force_login(User.objects.get(email=personas["commissioner"]))
-    assert len(commissioner.get(queue.path).context["page_obj"].object_list) > 0
+    assert len(commissioner.get(queue.path).context["page_obj"].entries) > 0
 
 
 def test_generated_outsider_is_refused_the_live_session(tmp_path: Path) -> None:
