@@ -409,14 +409,15 @@ def test_oversight_query_counts_do_not_grow_with_data(
         kwargs={"slug": world.forum.slug, "day": few[0].occasion_date.isoformat()},
     )
 
-    with django_assert_num_queries(6):
+    client.get(forum_path)  # warm: the signed-in person is cached from now on
+    with django_assert_num_queries(5):
         client.get(forum_path)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(meeting_path)
     make_deliveries(world, 8, 12)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(forum_path)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(meeting_path)
 
 
@@ -450,11 +451,10 @@ def test_resend_request_succeeds_with_the_broker_down_and_the_dispatcher_catches
     world: World, broker_down: str, django_capture_on_commit_callbacks: Any
 ) -> None:
     failed = make_deliveries(world, 1, 2)[1]
+    client = client_for(world.facilitator)  # signing in has after-commit work of its own
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client_for(world.facilitator).post(
-            reverse("reminders:delivery_resend", kwargs={"pk": failed.pk})
-        )
+        response = client.post(reverse("reminders:delivery_resend", kwargs={"pk": failed.pk}))
 
     failed.refresh_from_db()
     assert response.status_code == 302
