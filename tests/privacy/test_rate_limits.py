@@ -22,7 +22,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.services]
 
 
 def test_cache_is_redis_when_redis_is_configured(redis_url: str) -> None:
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    assert settings.CACHES["default"]["BACKEND"] == "hls_forum.cache.ReusingRedisCache"
+    assert isinstance(cache, RedisCache)  # Django's backend, one Redis client per pool
+    cache.set("rate-limit-probe", 1, 5)
+    assert cache.get("rate-limit-probe") == 1
 
 
 def test_sixth_wrong_password_is_refused_even_with_the_right_password(
