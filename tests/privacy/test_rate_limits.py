@@ -22,10 +22,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.services]
 
 
 def test_cache_is_redis_when_redis_is_configured(redis_url: str) -> None:
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
     assert settings.CACHES["default"]["BACKEND"] == "hls_forum.cache.ReusingRedisCache"
+    cache = caches["default"]
     assert isinstance(cache, RedisCache)  # Django's backend, one Redis client per pool
     cache.set("rate-limit-probe", 1, 5)
     assert cache.get("rate-limit-probe") == 1
