@@ -187,6 +187,7 @@ def main() -> None:
         "EMAIL_USE_SSL": "0",
         "LOG_LEVEL": "WARNING",
     }
+    (ROOT / "var").mkdir(exist_ok=True)  # a fresh clone has no var/ yet
     log = open(ROOT / "var" / "bench-worker.log", "wb")  # noqa: SIM115
     worker = subprocess.Popen(
         [

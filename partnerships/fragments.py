@@ -11,7 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Aggregate, CharField
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    CharField,
+    Exists,
+    OuterRef,
+    Subquery,
+    Value,
+)
 
 # Longer than any fragment lives, so a generation is never forgotten while fragments of it
 # are still cached (forgetting would restart at 0 and could meet an old fragment again).
@@ -53,3 +61,82 @@ class JoinedIds(Aggregate):
             template="%(function)s(CAST(%(expressions)s AS TEXT), ',')",
             **extra_context,
         )
+
+
+def reader_scope_annotations(user: Any) -> dict[str, Any]:
+    """Annotations on Place holding what decides which of the place's learning entries
+    ``user`` may see (``LearningEntry.objects.visible_to``) and may write: their
+    organisations (``own_org_ids``, ``"3,17"``), whether they cover the place as a
+    commissioner (``covers_place``), whether they are in its partnership
+    (``in_partnership``) and whether one of their organisations works there (``can_write``).
+    Part of the key of every cached page or fragment of the place's learning."""
+    from partnerships.models import CommissionerProfile, Membership
+    from partnerships.permissions import in_partnership_expression
+
+    if not user.is_authenticated:
+        no = Value(False, output_field=BooleanField())
+        return {
+            "own_org_ids": Value("", output_field=CharField()),
+            "covers_place": no,
+            "in_partnership": no,
+            "can_write": no,
+        }
+    return {
+        "own_org_ids": Subquery(
+            Membership.objects.filter(user=user)
+            .order_by()
+            .values("user_id")
+            .annotate(ids=JoinedIds("organisation_id"))
+            .values("ids")
+        ),
+        "covers_place": Exists(
+            CommissionerProfile.places.through.objects.filter(
+                place_id=OuterRef("pk"), commissionerprofile__user=user
+            )
+        ),
+        "in_partnership": in_partnership_expression(user),
+        "can_write": Exists(
+            Membership.objects.filter(user=user, organisation__places=OuterRef("pk"))
+        ),
+    }
+
+
+def reader_scope(place: Any) -> str:
+    """The scope string of a place annotated with ``reader_scope_annotations``."""
+    return (
+        f"orgs={place.own_org_ids or ''};covers={place.covers_place};"
+        f"partnership={place.in_partnership};write={place.can_write}"
+    )
+
+
+# Building and compiling the scope query costs more CPU than running it (about 2 ms against
+# 0.3 ms), and every cached page pays it. Its SQL is the same for every reader and place
+# except for two values, so it is compiled once per process, with stand-ins for them.
+_READER_STAND_IN = -987_654_321
+_SLUG_STAND_IN = "\x00place-slug\x00"
+_compiled_scope_sql: dict[bool, tuple[str, tuple[Any, ...]]] = {}
+
+
+def place_with_reader_scope(user: Any, slug: str) -> Any:
+    """The place with ``slug``, annotated with ``reader_scope_annotations(user)``; 404 if
+    there is none. One query."""
+    from django.http import Http404
+
+    from partnerships.models import Place, User
+
+    signed_in = bool(user.is_authenticated)
+    if signed_in not in _compiled_scope_sql:
+        stand_in = User(pk=_READER_STAND_IN) if signed_in else user
+        query = Place.objects.annotate(**reader_scope_annotations(stand_in)).filter(
+            slug=_SLUG_STAND_IN
+        )
+        _compiled_scope_sql[signed_in] = query.query.sql_with_params()
+    sql, stand_in_params = _compiled_scope_sql[signed_in]
+    params = [
+        user.pk if value == _READER_STAND_IN else slug if value == _SLUG_STAND_IN else value
+        for value in stand_in_params
+    ]
+    found = list(Place.objects.raw(sql, params))
+    if not found:
+        raise Http404("No such place.")
+    return found[0]

@@ -11,6 +11,10 @@ class TalkingPointsConfig(AppConfig):
 
         privacy_data.register()
 
+        from . import page_generations
+
+        page_generations.connect()
+
         from partnerships.models import ForumMembership
 
         from .live_poll import forum_membership_changed

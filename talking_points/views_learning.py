@@ -28,7 +28,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hls_forum import page_cache
 from hls_forum.types import AuthenticatedRequest
+from partnerships import fragments
 from partnerships.models import Place, User
 from partnerships.permissions import covered_place_ids, partnership_places
 from partnerships.templatetags.picture import prefetch_terms
@@ -58,6 +60,7 @@ from .models import (
     StoryConsent,
     Visibility,
 )
+from .page_generations import learning_generations
 from .pagination import (
     BadCursor,
     Fetch,
@@ -155,27 +158,44 @@ def _start_of(day: date) -> datetime:
 # --- A place's learning log ------------------------------------------------------------
 
 
+def _place_for_reader(request: HttpRequest, slug: str) -> Place:
+    """The place, annotated with what decides which of its learning the reader may see
+    (``fragments.reader_scope``), in one query."""
+    return fragments.place_with_reader_scope(request.user, slug)
+
+
 @require_GET
 def learning_log(request: HttpRequest, slug: str) -> HttpResponse:
     """A place's log, newest first, a page at a time by position (``?older=``/``?newer=``),
-    never by page number: no page needs a count or an offset."""
-    place = get_object_or_404(Place, slug=slug)
-    form, entries, valid = _filtered_entries(request, place)
-    page, bad_cursor = _keyset_page(request, [("", queryset_fetch(entries.for_lists()))])
-    query_string = _query_string(request)
-    context = {
-        "place": place,
-        "form": form,
-        "filters_valid": valid,
-        "filtered": bool(query_string),
-        "page_obj": page,
-        "entries": page.entries,
-        "bad_cursor": bad_cursor,
-        "query_string": query_string,
-        "can_write": permissions.writable_organisations(request.user, place).exists(),
-    }
-    template = f"{LOG_TEMPLATE}#results" if _is_htmx(request) else LOG_TEMPLATE
-    return render(request, template, context, status=400 if bad_cursor else 200)
+    never by page number: no page needs a count or an offset.
+
+    Rendered once for everyone with the same view of the place (hls_forum/page_cache.py)."""
+    place = _place_for_reader(request, slug)
+
+    def build() -> tuple[dict[str, Any], int]:
+        form, entries, valid = _filtered_entries(request, place)
+        page, bad_cursor = _keyset_page(request, [("", queryset_fetch(entries.for_lists()))])
+        query_string = _query_string(request)
+        context = {
+            "place": place,
+            "form": form,
+            "filters_valid": valid,
+            "filtered": bool(query_string),
+            "page_obj": page,
+            "entries": page.entries,
+            "bad_cursor": bad_cursor,
+            "query_string": query_string,
+            "can_write": place.can_write,  # type: ignore[attr-defined]
+        }
+        return context, 400 if bad_cursor else 200
+
+    return page_cache.render_shared(
+        request,
+        f"{LOG_TEMPLATE}#results" if _is_htmx(request) else LOG_TEMPLATE,
+        scope=fragments.reader_scope(place),
+        generations=learning_generations([place.pk]),
+        build=build,
+    )
 
 
 @require_GET

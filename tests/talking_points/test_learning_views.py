@@ -21,7 +21,7 @@ from talking_points.models import (
     VisibilityChange,
 )
 from tests import factories
-from tests.conftest import World, client_for
+from tests.conftest import World, client_for, render_pages_anew
 
 
 def log_url(world: World, query: str = "") -> str:
@@ -574,7 +574,11 @@ def test_commissioner_responds_and_the_organisation_sees_and_replies(
         "question",
         "What would help the mentors?",
     )
-    assert len(callbacks) == 1  # the email is queued after commit, not before
+    # The email is queued after commit, not before (the other callback renews the cached
+    # review queue's generation: responding marks the entry read).
+    assert len(mailoutbox) == 0
+    assert len(callbacks) == 2
+    assert any("notify_review" in repr(callback) for callback in callbacks)
     assert ReviewRead.objects.filter(entry=entry, user=world.commissioner).exists()
 
     member = client_for(world.member_a)
@@ -740,7 +744,7 @@ def _grow(world: World, n: int) -> None:
         # The log no longer counts its entries or lists the tags the reader may see
         # (issue 8: keyset pages, a typed tag filter).
         ("learning_log", "anonymous", 4),
-        ("learning_log", "commissioner", 5),
+        ("learning_log", "commissioner", 4),
         ("learning_compare", "commissioner", 5),
         ("learning_print", "member_b", 5),  # one of them: the glossary, for explained terms
         ("review_queue", "commissioner", 3),
@@ -757,6 +761,7 @@ def test_list_pages_use_a_fixed_number_of_queries(
     )
     _grow(world, 3)
     client.get(url)  # warm the session
+    render_pages_anew()  # pin the queries of rendering the page, not of the cached page
     with django_assert_num_queries(expected):
         small = client.get(url)
     _grow(world, 12)
