@@ -20,6 +20,10 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.http import Http404
+
+from hls_forum import compiled
+from hls_forum.compiled import CompiledQuery
 
 # Longer than any fragment lives, so a generation is never forgotten while fragments of it
 # are still cached (forgetting would restart at 0 and could meet an old fragment again).
@@ -109,34 +113,32 @@ def reader_scope(place: Any) -> str:
     )
 
 
-# Building and compiling the scope query costs more CPU than running it (about 2 ms against
-# 0.3 ms), and every cached page pays it. Its SQL is the same for every reader and place
-# except for two values, so it is compiled once per process, with stand-ins for them.
-_READER_STAND_IN = -987_654_321
-_SLUG_STAND_IN = "\x00place-slug\x00"
-_compiled_scope_sql: dict[bool, tuple[str, tuple[Any, ...]]] = {}
+def _scoped_place(signed_in: bool) -> CompiledQuery:
+    from django.contrib.auth.models import AnonymousUser
+
+    from partnerships.models import Place, User
+
+    def build(slug: str, user_id: int | None = None) -> Any:
+        reader = User(pk=user_id) if signed_in else AnonymousUser()
+        return Place.objects.annotate(**reader_scope_annotations(reader)).filter(slug=slug)
+
+    if signed_in:
+        return CompiledQuery(build, slug=compiled.SLUG, user_id=compiled.READER)
+    return CompiledQuery(build, slug=compiled.SLUG)
+
+
+# Compiled once per process (hls_forum/compiled.py): every cached learning page runs it.
+_SCOPED_PLACE: dict[bool, CompiledQuery] = {}
 
 
 def place_with_reader_scope(user: Any, slug: str) -> Any:
     """The place with ``slug``, annotated with ``reader_scope_annotations(user)``; 404 if
     there is none. One query."""
-    from django.http import Http404
-
-    from partnerships.models import Place, User
-
     signed_in = bool(user.is_authenticated)
-    if signed_in not in _compiled_scope_sql:
-        stand_in = User(pk=_READER_STAND_IN) if signed_in else user
-        query = Place.objects.annotate(**reader_scope_annotations(stand_in)).filter(
-            slug=_SLUG_STAND_IN
-        )
-        _compiled_scope_sql[signed_in] = query.query.sql_with_params()
-    sql, stand_in_params = _compiled_scope_sql[signed_in]
-    params = [
-        user.pk if value == _READER_STAND_IN else slug if value == _SLUG_STAND_IN else value
-        for value in stand_in_params
-    ]
-    found = list(Place.objects.raw(sql, params))
+    query = _SCOPED_PLACE.get(signed_in) or _SCOPED_PLACE.setdefault(
+        signed_in, _scoped_place(signed_in)
+    )
+    found = query.objects(slug=slug, user_id=user.pk) if signed_in else query.objects(slug=slug)
     if not found:
         raise Http404("No such place.")
     return found[0]

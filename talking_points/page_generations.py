@@ -20,8 +20,16 @@ from hls_forum.page_cache import data_changed
 LEARNING_EVERYWHERE = "learning"
 
 
+# Renewed with every place's learning: searches across all places show any of it.
+LEARNING_ANY_PLACE = "learning-any-place"
+
+
 def learning_place(place_id: int) -> str:
     return f"learning:{place_id}"
+
+
+def _places_changed(*place_ids: int) -> None:
+    data_changed(*(learning_place(pk) for pk in place_ids), LEARNING_ANY_PLACE)
 
 
 def learning_reader(user_id: int) -> str:
@@ -33,7 +41,7 @@ def learning_generations(place_ids: Any) -> list[str]:
 
 
 def _entry_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    data_changed(learning_place(instance.place_id))
+    _places_changed(instance.place_id)
 
 
 def _consent_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -42,7 +50,7 @@ def _consent_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     place_ids = LearningEntry.objects.filter(pk=instance.entry_id).values_list(
         "place_id", flat=True
     )
-    data_changed(*(learning_place(pk) for pk in place_ids))
+    _places_changed(*place_ids)
 
 
 def _read_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -53,7 +61,7 @@ def _tags_changed(sender: Any, instance: Any, reverse: bool, **kwargs: Any) -> N
     if reverse:  # tag.entries.add(...): entries of any place
         data_changed(LEARNING_EVERYWHERE)
     else:
-        data_changed(learning_place(instance.place_id))
+        _places_changed(instance.place_id)
 
 
 def _everywhere(sender: Any, **kwargs: Any) -> None:

@@ -336,22 +336,23 @@ def _deep(client: Client, url: str) -> str:
 
 
 PAGES = [
-    # (page, persona, queries): the queries a request makes beyond the session's own.
-    ("log", "anonymous", 4),
-    ("log", "member_a", 4),
-    ("log", "member_b", 4),
-    ("log", "commissioner", 4),
-    ("log deep", "member_a", 4),
-    ("log kind", "member_a", 4),
-    ("log tag", "commissioner", 4),
-    ("search", "anonymous", 2),
-    ("search", "member_a", 3),
-    ("search", "commissioner", 3),
-    ("search all places", "member_a", 3),
-    ("search deep", "member_a", 3),
-    ("queue", "commissioner", 3),
-    ("queue all", "commissioner", 3),
-    ("queue all deep", "commissioner", 3),
+    # (page, persona, queries, cached): the queries a request makes beyond the session's
+    # own, when the page is rendered and when it is served from the page cache.
+    ("log", "anonymous", 4, 1),
+    ("log", "member_a", 4, 1),
+    ("log", "member_b", 4, 1),
+    ("log", "commissioner", 4, 1),
+    ("log deep", "member_a", 4, 1),
+    ("log kind", "member_a", 4, 1),
+    ("log tag", "commissioner", 4, 1),
+    ("search", "anonymous", 2, 0),
+    ("search", "member_a", 4, 2),
+    ("search", "commissioner", 4, 2),
+    ("search all places", "member_a", 4, 2),
+    ("search deep", "member_a", 4, 2),
+    ("queue", "commissioner", 3, 1),
+    ("queue all", "commissioner", 3, 1),
+    ("queue all deep", "commissioner", 3, 1),
 ]
 
 
@@ -370,7 +371,7 @@ def _url(world: World, page: str) -> str:
     }[page]
 
 
-@pytest.mark.parametrize(("page", "persona", "expected"), PAGES)
+@pytest.mark.parametrize(("page", "persona", "expected", "cached"), PAGES)
 def test_list_pages_make_the_same_queries_with_3_or_40_entries_a_visibility(
     world: World,
     settings: Any,
@@ -378,6 +379,7 @@ def test_list_pages_make_the_same_queries_with_3_or_40_entries_a_visibility(
     page: str,
     persona: str,
     expected: int,
+    cached: int,
 ) -> None:
     settings.PAGE_SIZE = 4
     client = client_for(world.user(persona))
@@ -395,14 +397,9 @@ def test_list_pages_make_the_same_queries_with_3_or_40_entries_a_visibility(
         large = client.get(url)
     assert small.status_code == large.status_code == 200
     assert b"entry-item" in large.content
-    with django_assert_num_queries(CACHED_PAGES.get(page.split()[0], expected)):
+    with django_assert_num_queries(cached):
         again = client.get(url)
     assert _without_per_response_values(again) == _without_per_response_values(large)
-
-
-# Pages served from the page cache (hls_forum/page_cache.py) when nothing changed: the
-# query that finds the place with what decides the reader's view of it.
-CACHED_PAGES = {"log": 1}
 
 
 def _without_per_response_values(response: Any) -> bytes:
