@@ -18,3 +18,8 @@ class PartnershipsConfig(AppConfig):
 
         # Cached pages (hls_forum/page_cache.py) were rendered by the code being replaced.
         post_migrate.connect(every_page_changed, sender=self, dispatch_uid="every-page-changed")
+
+        from . import page_generations
+
+        # The dashboard, forum and live session pages are cached whole: writes renew them.
+        page_generations.connect()

@@ -11,17 +11,29 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+)
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hls_forum import page_cache
 from hls_forum.types import AuthenticatedRequest
 
-from . import fragments, permissions, services
+from . import fragments, page_generations, permissions, services
 from .forms import (
     CommissionerProfileForm,
     ForumForm,
@@ -34,6 +46,7 @@ from .models import (
     Forum,
     ForumJoinRequest,
     ForumMembership,
+    ForumRole,
     Invitation,
     Membership,
     Organisation,
@@ -142,49 +155,134 @@ def commissioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # The forum page's heading and summary (purpose, times, members, facilitators) are public and
 # the same for everyone except the online link, which only members get: cached by that, for
-# this long, under the place's generation (partnerships.fragments).
+# this long, under the place's generation (partnerships.fragments). The whole page is cached
+# for as long (upcoming sessions and next meetings move with the clock).
 FORUM_CACHE_SECONDS = 30
+
+
+def _forum_scope_query(user: Any) -> Any:
+    """The forum (by slug) with what decides the reader's view of its page: their role in
+    it, whether they get reminders, whether they have asked to join and whether they are in
+    the place's partnership. For ``page_generations.scope_row``."""
+    if not user.is_authenticated:
+        no = Value(False, output_field=BooleanField())
+        reader: dict[str, Any] = {
+            "role": Value("", output_field=CharField()),
+            "membership_pk": Value(None, output_field=IntegerField()),
+            "reminders": no,
+            "pending": no,
+            "in_partnership": no,
+        }
+    else:
+        mine = ForumMembership.objects.filter(forum=OuterRef("pk"), user=user)
+        reader = {
+            "role": Subquery(mine.values("role")[:1]),
+            "membership_pk": Subquery(mine.values("pk")[:1]),
+            "reminders": Subquery(mine.values("reminders_enabled")[:1]),
+            "pending": Exists(
+                ForumJoinRequest.objects.filter(
+                    forum=OuterRef("pk"), user=user, status=RequestStatus.PENDING
+                )
+            ),
+            "in_partnership": ExpressionWrapper(
+                permissions.place_partnership_q(user, "place"), output_field=BooleanField()
+            ),
+        }
+    return (
+        Forum.objects.filter(slug=page_generations.SLUG_STAND_IN)
+        .annotate(**reader)
+        .values("pk", "place_id", "role", "membership_pk", "reminders", "pending", "in_partnership")
+    )
 
 
 @require_GET
 def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A forum's page. Two queries for a member when its cached parts are warm (the forum,
-    the person's membership) plus their open actions; at most eleven on a first visit."""
-    forum = get_object_or_404(
-        Forum.objects.visible_to(request.user).select_related("place"), slug=slug
+    """A forum's page, rendered once for everyone with the same view of it
+    (hls_forum/page_cache.py), for at most FORUM_CACHE_SECONDS.
+
+    The **scope**, read in one query before anything the page shows, holds everything that
+    decides what the reader sees: their role in the forum (``facilitator``: people asking to
+    join, invitations, every action's buttons; ``participant``: the online link, upcoming
+    sessions, sessions of every visibility); for a participant also their id (the actions
+    they own carry their own "Mark done" buttons) and for any member whether they get
+    reminders; for anyone outside it whether they have asked to join and whether they are
+    in the place's partnership (sessions shared with the place); today's date (overdue
+    actions) and the place's fragment generation (``fragments.place_generation``, renewed
+    by services on writes that narrow who may see something). Signed in and staff are in
+    every page's key.
+
+    Generations: the place's pages (its name, glossary), the forum's (its details,
+    members, requests, invitations, sessions, decisions, actions) and people's names
+    (``partnerships.page_generations``). Two queries when cached (the session's person
+    comes from the cache); the rendering makes at most eleven more."""
+    user: Any = request.user
+    row = page_generations.scope_row("forum", _forum_scope_query, user=user, key=slug)
+    if row is None:
+        raise Http404("No such forum.")
+    role = row["role"] or ""
+    if role == ForumRole.FACILITATOR:
+        reader = f"facilitator;reminders={bool(row['reminders'])}"
+    elif role:
+        reader = f"{role};user={user.pk};reminders={bool(row['reminders'])}"
+    else:
+        reader = f"outside;pending={bool(row['pending'])};partnership={bool(row['in_partnership'])}"
+    generation = fragments.place_generation(row["place_id"])
+    scope = f"{reader};today={timezone.localdate()};generation={generation}"
+
+    def build() -> tuple[dict[str, Any], int]:
+        forum = get_object_or_404(
+            Forum.objects.visible_to(user).select_related("place"), pk=row["pk"]
+        )
+        # The reader's membership came with the scope, read in the same query.
+        membership = (
+            ForumMembership(
+                pk=row["membership_pk"],
+                forum=forum,
+                user_id=user.pk,
+                role=role,
+                reminders_enabled=bool(row["reminders"]),
+            )
+            if role
+            else None
+        )
+        is_facilitator = membership is not None and membership.is_facilitator
+        context: dict[str, Any] = {
+            "forum": forum,
+            "membership": membership,
+            "is_facilitator": is_facilitator,
+            "cache_seconds": FORUM_CACHE_SECONDS,
+            "generation": generation,
+            "facilitators": forum.memberships.filter(role="facilitator").select_related("user"),
+            "member_count": SimpleLazyObject(lambda: forum.memberships.count()),
+            "pending_request": membership is None and bool(row["pending"]),
+        }
+        if is_facilitator:
+            context["join_requests"] = Paginator(
+                forum.join_requests.filter(status=RequestStatus.PENDING)
+                .select_related("user")
+                .order_by("created_at", "pk"),
+                settings.PAGE_SIZE,
+            ).get_page(request.GET.get("page"))
+            context["invite_form"] = ForumInviteForm()
+            context["pending_invitations"] = forum.invitations.filter(
+                accepted_at__isnull=True
+            ).order_by("-created_at")[: settings.PAGE_SIZE]
+        elif membership is None and user.is_authenticated and forum.is_open:
+            context["join_form"] = ForumJoinRequestForm()
+        return context, 200
+
+    return page_cache.render_shared(
+        request,
+        "partnerships/forum_detail.html",
+        scope=scope,
+        generations=[
+            page_generations.place_pages(row["place_id"]),
+            page_generations.forum_pages(row["pk"]),
+            page_generations.PEOPLE,
+        ],
+        build=build,
+        seconds=FORUM_CACHE_SECONDS,
     )
-    membership = permissions.forum_membership(request.user, forum)
-    is_facilitator = membership is not None and membership.is_facilitator
-    context: dict[str, Any] = {
-        "forum": forum,
-        "membership": membership,
-        "is_facilitator": is_facilitator,
-        "cache_seconds": FORUM_CACHE_SECONDS,
-        "generation": fragments.place_generation(forum.place_id),
-        "facilitators": forum.memberships.filter(role="facilitator").select_related("user"),
-        "member_count": SimpleLazyObject(lambda: forum.memberships.count()),
-        "pending_request": (
-            membership is None
-            and request.user.is_authenticated
-            and ForumJoinRequest.objects.filter(
-                forum=forum, user=request.user, status=RequestStatus.PENDING
-            ).exists()
-        ),
-    }
-    if is_facilitator:
-        context["join_requests"] = Paginator(
-            forum.join_requests.filter(status=RequestStatus.PENDING)
-            .select_related("user")
-            .order_by("created_at", "pk"),
-            settings.PAGE_SIZE,
-        ).get_page(request.GET.get("page"))
-        context["invite_form"] = ForumInviteForm()
-        context["pending_invitations"] = forum.invitations.filter(
-            accepted_at__isnull=True
-        ).order_by("-created_at")[: settings.PAGE_SIZE]
-    elif membership is None and request.user.is_authenticated and forum.is_open:
-        context["join_form"] = ForumJoinRequestForm()
-    return render(request, "partnerships/forum_detail.html", context)
 
 
 @login_required

@@ -15,18 +15,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, CharField, Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hls_forum import page_cache
 from hls_forum.types import AuthenticatedRequest
+from talking_points.page_generations import learning_generations
 
-from . import fragments, permissions, picture, services
+from . import fragments, page_generations, permissions, picture, services
 from .forms import (
     ChampionForm,
     CommissionFilterForm,
@@ -45,7 +47,6 @@ from .models import (
     Forum,
     ForumMembership,
     GlossaryTerm,
-    Membership,
     Place,
     Relationship,
     User,
@@ -70,43 +71,21 @@ def _posted(request: HttpRequest) -> Any:
 PICTURE_CACHE_SECONDS = 30
 
 
-@require_GET
-def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
-    """One screen for a place: who is here, what they fund, what they learn, how it feels.
-    Public parts for everyone; signals and decisions for the place's partnership.
-
-    Queries do not grow with the data: at most eleven with every fragment to build, two
-    (the place, its forums) when the fragments are cached.
-    Whatever a fragment needs is fetched lazily, only when the fragment is rendered."""
-    from talking_points.models import LearningEntry, LearningKind
-
-    user: Any = request.user
-    signed_in = user.is_authenticated
-    place = get_object_or_404(
-        Place.objects.annotate(
-            in_partnership=permissions.in_partnership_expression(user),
-            # With in_partnership, what decides which learning entries of this place the
-            # person may see (LearningEntry.objects.visible_to): their organisations and
-            # whether they cover the place as a commissioner. Keys of the learning fragment.
-            own_org_ids=(
-                Subquery(
-                    Membership.objects.filter(user=user)
-                    .order_by()
-                    .values("user_id")
-                    .annotate(ids=fragments.JoinedIds("organisation_id"))
-                    .values("ids")
-                )
-                if signed_in
-                else Value("", output_field=CharField())
-            ),
-            covers_place=(
-                Exists(
-                    CommissionerProfile.places.through.objects.filter(
-                        place_id=OuterRef("pk"), commissionerprofile__user=user
-                    )
-                )
-                if signed_in
-                else Value(False, output_field=BooleanField())
+def _dashboard_scope_query(user: Any) -> Any:
+    """The place (by slug), with what decides the reader's view of its dashboard: their
+    view of its learning (``fragments.reader_scope_annotations``), its forums' ids and the
+    ids of those the reader belongs to. For ``page_generations.scope_row``."""
+    no_ids = Value("", output_field=CharField())
+    return (
+        Place.objects.filter(slug=page_generations.SLUG_STAND_IN)
+        .annotate(
+            **fragments.reader_scope_annotations(user),
+            forum_ids=Subquery(
+                Forum.objects.filter(place=OuterRef("pk"))
+                .order_by()
+                .values("place_id")
+                .annotate(ids=fragments.JoinedIds("pk"))
+                .values("ids")
             ),
             relationship_count=Coalesce(
                 Subquery(
@@ -118,77 +97,162 @@ def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
                 ),
                 0,
             ),
-        ),
-        slug=slug,
+            member_forum_ids=(
+                Subquery(
+                    ForumMembership.objects.filter(user=user, forum__place=OuterRef("pk"))
+                    .order_by()
+                    .values("user_id")
+                    .annotate(ids=fragments.JoinedIds("forum_id"))
+                    .values("ids")
+                )
+                if user.is_authenticated
+                else no_ids
+            ),
+        )
+        .values(
+            *(f.attname for f in Place._meta.concrete_fields),
+            "own_org_ids",
+            "covers_place",
+            "in_partnership",
+            "forum_ids",
+            "member_forum_ids",
+            "relationship_count",
+        )
     )
-    in_partnership = bool(place.in_partnership)  # type: ignore[attr-defined]
-    today = timezone.localdate()
-    is_member = (
-        Exists(ForumMembership.objects.filter(forum=OuterRef("pk"), user=user))
-        if signed_in
-        else Value(False, output_field=BooleanField())
-    )
-    forums = list(
-        Forum.objects.visible_to(user)
-        .filter(place=place)
-        .annotate(is_member=is_member)
-        .order_by("name", "pk")
-    )
-    for forum in forums:
-        forum.place = place  # for next_meeting's time zone, without a join
-    member_forums = [f for f in forums if f.is_member]  # type: ignore[attr-defined]
+
+
+def _ids(joined: str | None) -> list[int]:
+    return [int(pk) for pk in (joined or "").split(",") if pk]
+
+
+@require_GET
+def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
+    """One screen for a place: who is here, what they fund, what they learn, how it feels.
+    Public parts for everyone; signals and decisions for the place's partnership.
+
+    Rendered once for everyone with the same view of the place (hls_forum/page_cache.py),
+    for at most PICTURE_CACHE_SECONDS. The page's **scope** holds everything that decides
+    what this reader may see on it, read in one query before anything the page shows:
+
+    - ``in_partnership``: decisions, actions, signals and the whole register are the
+      partnership's; ``own_org_ids`` and ``covers_place`` (with ``in_partnership``) decide
+      which learning entries they see (``LearningEntry.objects.visible_to``);
+    - ``member``: the place's forums they belong to. For someone in the partnership, which
+      sessions they may read (so which decisions and actions) and whose wellbeing trends
+      they see; for anyone, nothing else (forums are public);
+    - ``register``: ``partnership`` (every commission), ``public`` (signed out) or, for
+      anyone else signed in, ``user=<id>``: the register then includes their own
+      unpublished commissions, so their page is theirs alone;
+    - the kind of reader (``AnonymousUser`` or ``User``; signed in and staff are in every
+      key), today's date (overdue actions) and the place's fragment generation
+      (``fragments.place_generation``, which services renew on writes that narrow who may
+      see something on the picture).
+
+    Generations: the place's pages and its forums' (``partnerships.page_generations``),
+    its learning (``talking_points.page_generations``), commissioners' profiles and
+    organisations (``PLACES_EVERYWHERE``) and people's names (``PEOPLE``). Queries do not
+    grow with the data: two when the page is cached, at most eleven more to render it."""
+    user: Any = request.user
+    signed_in = user.is_authenticated
+    row = page_generations.scope_row("dashboard", _dashboard_scope_query, user=user, key=slug)
+    if row is None:
+        raise Http404("No such place.")
+    place_id: int = row["id"]
+    in_partnership = bool(row["in_partnership"])
+    forum_ids = _ids(row["forum_ids"])
+    member_ids = set(_ids(row["member_forum_ids"]))
     if in_partnership:
         register_scope = "partnership"  # every commission of the place
     elif not signed_in:
         register_scope = "public"
     else:
-        register_scope = ""  # may include their own unpublished commissions: not cached
-    context: dict[str, Any] = {
-        "place": place,
-        "section": "dashboard",
-        "in_partnership": in_partnership,
-        "cache_seconds": PICTURE_CACHE_SECONDS,
-        "forums": [(forum, forum.next_meeting()) for forum in forums],
-        "learning": SimpleLazyObject(
-            lambda: list(
-                LearningEntry.objects.visible_to(user)
-                .filter(
-                    place=place, kind__in=[LearningKind.BREAKTHROUGH, LearningKind.DISAPPOINTMENT]
+        register_scope = ""  # may include their own unpublished commissions
+    today = timezone.localdate()
+    generation = fragments.place_generation(place_id)
+    scope = (
+        f"reader={type(user).__name__};partnership={in_partnership};"
+        f"orgs={row['own_org_ids'] or ''};covers={bool(row['covers_place'])};"
+        f"member={','.join(str(pk) for pk in sorted(member_ids))};"
+        f"register={register_scope or f'user={user.pk}'};today={today};generation={generation}"
+    )
+
+    def build() -> tuple[dict[str, Any], int]:
+        from talking_points.models import LearningEntry, LearningKind
+
+        # The place itself came with the scope: its row, read in the same query.
+        place = Place(**{f.attname: row[f.attname] for f in Place._meta.concrete_fields})
+        place.relationship_count = row["relationship_count"]  # type: ignore[attr-defined]
+        place.in_partnership = in_partnership  # type: ignore[attr-defined]
+        forums = list(Forum.objects.visible_to(user).filter(place=place).order_by("name", "pk"))
+        for forum in forums:
+            forum.place = place  # for next_meeting's time zone, without a join
+            forum.is_member = forum.pk in member_ids  # type: ignore[attr-defined]
+        member_forums = [f for f in forums if f.pk in member_ids]
+        context: dict[str, Any] = {
+            "place": place,
+            "section": "dashboard",
+            "in_partnership": in_partnership,
+            "cache_seconds": PICTURE_CACHE_SECONDS,
+            "forums": [(forum, forum.next_meeting()) for forum in forums],
+            "learning": SimpleLazyObject(
+                lambda: list(
+                    LearningEntry.objects.visible_to(user)
+                    .filter(
+                        place=place,
+                        kind__in=[LearningKind.BREAKTHROUGH, LearningKind.DISAPPOINTMENT],
+                    )
+                    .select_related("organisation")[:6]
                 )
-                .select_related("organisation")[:6]
+            ),
+            "learning_scope": (
+                f"{signed_in}-{in_partnership}-{bool(row['covers_place'])}-"
+                f"{row['own_org_ids'] or ''}"
+            ),
+            "commissioners": CommissionerProfile.objects.filter(places=place).select_related(
+                "user", "organisation"
+            ),
+            "champions": Champion.objects.filter(place=place).select_related("user"),
+            "register": SimpleLazyObject(
+                lambda: picture.register_summary(
+                    Commission.objects.visible_to(user).filter(place=place)
+                )
+            ),
+            "register_scope": register_scope,
+            "today": today,
+            "generation": generation,
+            # For someone in the partnership, which sessions they may read (and so which
+            # decisions and actions they see) is decided by the forums they belong to.
+            "member_forum_ids": ",".join(str(f.pk) for f in member_forums),
+        }
+        if in_partnership:
+            context["decisions"] = SimpleLazyObject(
+                lambda: picture.recent_decisions(place, user=user)
             )
-        ),
-        "learning_scope": (
-            f"{signed_in}-{in_partnership}-{place.covers_place}-{place.own_org_ids or ''}"  # type: ignore[attr-defined]
-        ),
-        "commissioners": CommissionerProfile.objects.filter(places=place).select_related(
-            "user", "organisation"
-        ),
-        "champions": Champion.objects.filter(place=place).select_related("user"),
-        "register": SimpleLazyObject(
-            lambda: picture.register_summary(
-                Commission.objects.visible_to(user).filter(place=place)
+            context["actions"] = SimpleLazyObject(lambda: picture.open_actions(place, user=user))
+        if in_partnership and isinstance(user, User):
+            context["propositions"] = SimpleLazyObject(
+                lambda: picture.proposition_summaries(place, today=today, comments=False)
             )
-        ),
-        "register_scope": register_scope,
-        "today": today,
-        "generation": fragments.place_generation(place.pk),
-        # For someone in the partnership, which sessions they may read (and so which
-        # decisions and actions they see) is decided by the forums they belong to.
-        "member_forum_ids": ",".join(str(f.pk) for f in member_forums),
-    }
-    if in_partnership:
-        context["decisions"] = SimpleLazyObject(lambda: picture.recent_decisions(place, user=user))
-        context["actions"] = SimpleLazyObject(lambda: picture.open_actions(place, user=user))
-    if in_partnership and isinstance(user, User):
-        context["propositions"] = SimpleLazyObject(
-            lambda: picture.proposition_summaries(place, today=today, comments=False)
-        )
-        context["relationship_count"] = place.relationship_count  # type: ignore[attr-defined]
-        context["wellbeing"] = SimpleLazyObject(
-            lambda: picture.wellbeing_trends(member_forums, limit=8, words=False)
-        )
-    return render(request, "partnerships/picture/dashboard.html", context)
+            context["relationship_count"] = place.relationship_count  # type: ignore[attr-defined]
+            context["wellbeing"] = SimpleLazyObject(
+                lambda: picture.wellbeing_trends(member_forums, limit=8, words=False)
+            )
+        return context, 200
+
+    return page_cache.render_shared(
+        request,
+        "partnerships/picture/dashboard.html",
+        scope=scope,
+        generations=[
+            page_generations.place_pages(place_id),
+            *(page_generations.forum_pages(pk) for pk in forum_ids),
+            *learning_generations([place_id]),
+            page_generations.PLACES_EVERYWHERE,
+            page_generations.PEOPLE,
+        ],
+        build=build,
+        seconds=PICTURE_CACHE_SECONDS,
+    )
 
 
 # --- Transparency register ----------------------------------------------------------------

@@ -103,27 +103,31 @@ def _world_with(world: World, n: int) -> dict[str, Client]:
 
 # Per persona: (queries on a first visit, on a later one). A first visit includes the
 # session and the signed-in person (two queries), which later ones read from the cache.
+# A later visit is served from the page cache (hls_forum/page_cache.py): one query, the
+# scope (the place or forum with what decides the reader's view of it).
 PLACE_DASHBOARD = {
-    # place (with partnership), forums, glossary, commissioners, champions, learning, register
-    "anonymous": (7, 2),
+    # scope (the place, its forums, the reader's view), forums, glossary, commissioners,
+    # champions, learning, register
+    "anonymous": (7, 1),
     # ... and session, person, decisions, actions, propositions (no forum: no wellbeing)
-    "member_a": (12, 2),
+    "member_a": (12, 1),
     # ... and the wellbeing of every forum they belong to, in one query
-    "participant": (13, 2),
-    "facilitator": (13, 2),
-    "commissioner": (12, 2),
+    "participant": (13, 1),
+    "facilitator": (13, 1),
+    "commissioner": (12, 1),
 }
 FORUM_PAGE = {
-    # forum, glossary, member count, facilitators, past sessions, decisions, actions
-    "anonymous": (7, 1),
-    # ... and session, person, membership, pending request, partnership (a partner outside
+    # scope (the forum, the reader's role, request, partnership), the forum with its place,
+    # glossary, member count, facilitators, past sessions, decisions, actions
+    "anonymous": (8, 1),
+    # ... and session, person, partnership again (the sessions panel; a partner outside
     # the forum sees sessions shared with the place); minus upcoming sessions (members only)
-    "member_a": (12, 4),
+    "member_a": (11, 1),
     # ... a member: upcoming sessions, and their open actions afresh (their own buttons)
-    "participant": (11, 3),
+    "participant": (11, 1),
     # ... and people asking to join, invitations
-    "facilitator": (13, 5),
-    "commissioner": (12, 4),
+    "facilitator": (13, 1),
+    "commissioner": (11, 1),
 }
 
 
