@@ -10,13 +10,14 @@ forum gets a 404 exactly as if the session did not exist. Writes a member may no
 from __future__ import annotations
 
 import csv
+import zoneinfo
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,9 +25,11 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hls_forum import page_cache
 from hls_forum.types import AuthenticatedRequest
+from partnerships import fragments, page_generations
 from partnerships import permissions as forum_permissions
-from partnerships.models import Forum, ForumMembership, ForumRole
+from partnerships.models import CommissionerProfile, Forum, ForumMembership, ForumRole, Membership
 from privacy import audit
 from privacy.models import AuditEventType
 
@@ -35,19 +38,23 @@ from .models import (
     Action,
     ActionStatus,
     AgendaItem,
+    Attendance,
     Contribution,
     Decision,
+    LearningLink,
     Session,
     SessionStatus,
     TalkingPoint,
 )
-from .models.wellbeing import check_in_is_open
+from .models.wellbeing import CHECK_IN_OPENS_BEFORE, check_in_is_open
+from .page_generations import learning_generations
 from .permissions import (
     can_mark_action_done,
     get_member_session_or_404,
     get_session_or_404,
     require_session_facilitator,
 )
+from .templatetags.session_tags import fill_timers
 
 POLL_SECONDS = 2
 # The live page's agenda, what was said, attendance and actions are the same for every member
@@ -411,7 +418,6 @@ def _detail(
     **forms_override: Any,
 ) -> HttpResponse:
     """Render the session page for its state, with any bound (invalid) forms."""
-    user: Any = request.user
     tz = session.forum.place.tz
     if membership is None or session.is_closed:
         return _summary(request, session, membership, status=status, **forms_override)
@@ -449,26 +455,39 @@ def _detail(
             return render(
                 request, "talking_points/sessions/session_planned.html", context, status=status
             )
-        context = _live_context(request, session, membership)
-        context["check_in_open"] = check_in_open
-        context["contribution_form"] = forms_override.get(
-            "contribution_form"
-        ) or _contribution_form(context)
-        if is_facilitator:
-            context["decision_form"] = forms_override.get("decision_form") or forms.DecisionForm(
-                session=session, user=user
-            )
-            context["action_form"] = forms_override.get("action_form") or forms.ActionForm(
-                session=session
-            )
-            context["agenda_form"] = forms_override.get("agenda_form") or forms.AgendaItemForm(
-                forum=session.forum
-            )
+        context = _live_page_context(request, session, membership, check_in_open, forms_override)
         response = render(
             request, "talking_points/sessions/session_live.html", context, status=status
         )
         response["Cache-Control"] = "private, no-cache"
         return response
+
+
+def _live_page_context(
+    request: HttpRequest,
+    session: Session,
+    membership: ForumMembership,
+    check_in_open: bool,
+    forms_override: dict[str, Any],
+) -> dict[str, Any]:
+    """Everything the live page shows, with any bound (invalid) forms."""
+    user: Any = request.user
+    context = _live_context(request, session, membership)
+    context["check_in_open"] = check_in_open
+    context["contribution_form"] = forms_override.get("contribution_form") or _contribution_form(
+        context
+    )
+    if context["is_facilitator"]:
+        context["decision_form"] = forms_override.get("decision_form") or forms.DecisionForm(
+            session=session, user=user
+        )
+        context["action_form"] = forms_override.get("action_form") or forms.ActionForm(
+            session=session
+        )
+        context["agenda_form"] = forms_override.get("agenda_form") or forms.AgendaItemForm(
+            forum=session.forum
+        )
+    return context
 
 
 def _contribution_form(context: dict[str, Any]) -> forms.ContributionForm:
@@ -505,19 +524,157 @@ def _summary(
         )
 
 
-@require_GET
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A session's page. Members of its forum may read every session of it (see
-    ``Session.objects.visible_to``), so their membership is looked up first, with the forum
-    and its place, and the session by its key: two plain queries. Anyone else goes through
-    ``visible_to``."""
-    membership = None
-    if request.user.is_authenticated:
+def _live_scope_query(user: Any) -> Any:
+    """The session (by key) with what decides the reader's view of its live page: their
+    role in its forum, their place at the table, their view of the place's learning, and
+    whether any of its decisions rests on or links to learning of another place. For
+    ``page_generations.scope_row``."""
+    place = OuterRef("forum__place_id")
+    elsewhere = Exists(
+        Decision.rests_on.through.objects.filter(decision__session=OuterRef("pk")).exclude(
+            learningentry__place_id=place
+        )
+    ) | Exists(
+        LearningLink.objects.filter(decision__session=OuterRef("pk")).exclude(entry__place_id=place)
+    )
+    return (
+        Session.objects.filter(pk=page_generations.KEY_STAND_IN)
+        .annotate(
+            role=Subquery(
+                ForumMembership.objects.filter(forum_id=OuterRef("forum_id"), user=user).values(
+                    "role"
+                )[:1]
+            ),
+            place_id=F("forum__place_id"),
+            time_zone=F("forum__place__time_zone"),
+            my_attendance=Subquery(
+                Attendance.objects.filter(session=OuterRef("pk"), user=user).values("pk")[:1]
+            ),
+            own_org_ids=Subquery(
+                Membership.objects.filter(user=user)
+                .order_by()
+                .values("user_id")
+                .annotate(ids=fragments.JoinedIds("organisation_id"))
+                .values("ids")
+            ),
+            covers_place=Exists(
+                CommissionerProfile.places.through.objects.filter(
+                    place_id=place, commissionerprofile__user=user
+                )
+            ),
+            learning_elsewhere=ExpressionWrapper(elsewhere, output_field=BooleanField()),
+        )
+        .values(
+            "pk",
+            "forum_id",
+            "place_id",
+            "time_zone",
+            "status",
+            "version",
+            "starts_at",
+            "round_robin_turn_id",
+            "role",
+            "my_attendance",
+            "own_org_ids",
+            "covers_place",
+            "learning_elsewhere",
+        )
+    )
+
+
+def _live_page(request: HttpRequest, row: dict[str, Any]) -> HttpResponse:
+    """The live page, rendered once for everyone with the same view of it
+    (hls_forum/page_cache.py).
+
+    What the page shows is the session's data at ``Session.version`` (every change to it
+    bumps the version) seen through the reader's **scope**, read with the version in one
+    query before anything the page shows:
+
+    - ``role``: a facilitator sees hidden contributions, the voice balance and the forms
+      (whose choices are the session's agenda items and decisions, the forum's members and
+      talking points, and the place's learning the facilitator may see);
+    - ``at_table``/``turn``: whether the reader has joined (the contribution form, or
+      "Join the session") and whether it is their turn to speak;
+    - ``orgs``/``covers``: with forum membership (which puts them in the place's
+      partnership), what decides which learning of the place they may see (the learning
+      decisions rest on; a facilitator's choices). Pages whose decisions rest on learning
+      of another place are not cached (the scope says nothing about other places);
+    - ``check_in``: whether the wellbeing check-in is open (it opens with the clock).
+
+    Generations: the session's, its forum's and its place's pages, the place's learning
+    and, for a facilitator's forms, people's names and talking points
+    (``partnerships.page_generations``). The countdown is filled in per response."""
+    user: Any = request.user
+    pk = row["pk"]
+    is_facilitator = row["role"] == ForumRole.FACILITATOR
+    check_in_open = row["starts_at"] - CHECK_IN_OPENS_BEFORE <= timezone.now()
+    at_table = row["my_attendance"] is not None
+    my_turn = at_table and row["my_attendance"] == row["round_robin_turn_id"]
+    scope = (
+        f"v{row['version']};role={row['role']};at_table={at_table};turn={my_turn};"
+        f"orgs={row['own_org_ids'] or ''};covers={bool(row['covers_place'])};"
+        f"check_in={check_in_open}"
+    )
+    generations = [
+        page_generations.session_pages(pk),
+        page_generations.forum_pages(row["forum_id"]),
+        page_generations.place_pages(row["place_id"]),
+        *learning_generations([row["place_id"]]),
+    ]
+    if is_facilitator:
+        generations += [page_generations.PEOPLE, page_generations.TALKING_POINTS]
+
+    def build() -> tuple[dict[str, Any], int]:
         membership = (
-            ForumMembership.objects.filter(user=request.user, forum__sessions__pk=pk)
+            ForumMembership.objects.filter(user=user, forum_id=row["forum_id"])
             .select_related("forum__place")
             .first()
         )
+        session = Session.objects.filter(pk=pk).first()
+        if membership is None or session is None:
+            raise Http404("No such session")
+        session.forum = membership.forum
+        context = _live_page_context(request, session, membership, check_in_open, {})
+        context["timer_marks"] = True
+        return context, 200
+
+    with timezone.override(zoneinfo.ZoneInfo(row["time_zone"])):
+        response = page_cache.render_shared(
+            request,
+            "talking_points/sessions/session_live.html",
+            scope=scope,
+            generations=generations,
+            build=build,
+            seconds=LIVE_CACHE_SECONDS,
+        )
+    response.content = fill_timers(response.content.decode())
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A session's page. For a signed-in reader, one query first reads the session's state
+    with the reader's role in its forum (``_live_scope_query``): a live session's page for
+    a member is then served from the page cache (``_live_page``). Members of its forum may
+    read every session of it (see ``Session.objects.visible_to``), so their membership is
+    looked up with the forum and its place, and the session by its key. Anyone else goes
+    through ``visible_to``."""
+    membership = None
+    if request.user.is_authenticated:
+        row = page_generations.scope_row(
+            "live-session", _live_scope_query, user=request.user, key=pk
+        )
+        if row is None:
+            raise Http404("No such session")
+        if row["role"] and row["status"] == SessionStatus.LIVE and not row["learning_elsewhere"]:
+            return _live_page(request, row)
+        if row["role"]:
+            membership = (
+                ForumMembership.objects.filter(user=request.user, forum_id=row["forum_id"])
+                .select_related("forum__place")
+                .first()
+            )
     if membership is not None:
         session = Session.objects.filter(pk=pk).first()
         if session is None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django import template
 from django.db.models import Q
 from django.urls import NoReverseMatch
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from partnerships import permissions as forum_permissions
 from partnerships.fragments import place_generation
@@ -28,6 +32,56 @@ def mmss(seconds: int | None) -> str:
     minutes, secs = divmod(abs(int(seconds)), 60)
     text = f"{minutes}:{secs:02d}"
     return f"{text} left" if seconds >= 0 else f"Over time by {text}"
+
+
+# The live page is cached whole (views_sessions.session_detail), but its timer counts from
+# "now": a cached page holds marks with the time box's end instead, filled in per response.
+# Derived from SECRET_KEY, so nobody can write a mark into a contribution.
+def timer_mark() -> str:
+    return "timer-" + salted_hmac("live-timer-mark", "mark").hexdigest()[:24]
+
+
+_MARKED = re.compile(r"(?P<mark>timer-[0-9a-f]{24})(?P<what>over|secs|text):(?P<ends>-?[0-9.]+);")
+
+
+@register.simple_tag
+def live_timer(item: Any, marked: bool = False) -> str:
+    """The start of the time box's countdown: its class, seconds left and text."""
+    ends_at = item.ends_at
+    if marked and ends_at is not None:
+        mark = f"{timer_mark()}{{}}:{ends_at.timestamp():.6f};"
+        over, secs, text = (mark.format(what) for what in ("over", "secs", "text"))
+    else:
+        left = item.seconds_left()
+        over = " timer-over" if left is not None and left < 0 else ""
+        secs, text = str(left), mmss(left)
+    return format_html(
+        '<p class="timer{}" data-countdown data-seconds-left="{}">\n'
+        '        <span class="visually-hidden">Time box: </span>'
+        '<span data-countdown-text class="timer-text">{}</span>',
+        mark_safe(over),  # noqa: S308 - a fixed class or a mark
+        secs,
+        text,
+    )
+
+
+def fill_timers(html: str, now: datetime.datetime | None = None) -> str:
+    """``html`` with every timer mark (``live_timer(..., marked=True)``) replaced by the
+    values as of ``now``."""
+    mark = timer_mark()
+    if mark not in html:
+        return html
+    moment = (now or timezone.now()).timestamp()
+
+    def value(match: re.Match[str]) -> str:
+        if match["mark"] != mark:
+            return match[0]
+        left = int(float(match["ends"]) - moment)
+        if match["what"] == "over":
+            return " timer-over" if left < 0 else ""
+        return str(left) if match["what"] == "secs" else mmss(left)
+
+    return _MARKED.sub(value, html)
 
 
 @register.filter

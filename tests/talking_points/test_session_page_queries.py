@@ -78,11 +78,15 @@ LIVE_PAGE = {
     # each rests on and links to, as the reader may see it. Cold: also the session and the
     # person, the talking point's parts and the actions (the agenda, what was said,
     # attendance and actions are cached by Session.version).
-    "participant": (13, 9),
+    # The scope query first (the session's version with the reader's role, place at the
+    # table and view of learning); a later visit is served from the page cache
+    # (hls_forum/page_cache.py): the scope query alone.
+    "participant": (14, 1),
     # ... and the voice balance (cold), and the facilitator's forms: which agenda item,
     # which learning a decision rests on, who does an action, after which decision, and the
-    # talking points to add. Over the 12 (see the README's performance section).
-    "facilitator": (20, 14),
+    # talking points to add. Over the 12 on the first visit only; a later visit is
+    # served from the page cache.
+    "facilitator": (21, 1),
     "outsider": (4, 2),  # 404: no membership, and the session is not one they may read
     "anonymous": (1, 1),  # 404
 }

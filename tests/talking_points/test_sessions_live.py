@@ -16,7 +16,7 @@ from partnerships.models import ForumMembership, ForumRole
 from talking_points import services
 from talking_points.models import AgendaItem, Contribution, Session
 from tests import factories
-from tests.conftest import World, client_for
+from tests.conftest import World, client_for, render_pages_anew
 from tests.talking_points.sessions_helpers import (  # noqa: F401
     SessionWorld,
     closed,
@@ -344,11 +344,15 @@ def _add_contributions(sw: SessionWorld, count: int) -> None:
         )
 
 
-def _count_queries(client: Any, path: str, **kwargs: Any) -> int:
+def _count_queries(client: Any, path: str, *, anew: bool = False, **kwargs: Any) -> int:
+    """Queries of a request in the steady state; ``anew``: of rendering the page rather
+    than serving it from the page cache (hls_forum/page_cache.py)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(path, **kwargs)  # steady state: the signed-in person is cached after this
+    if anew:
+        render_pages_anew()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path, **kwargs)
     assert response.status_code == 200
@@ -365,8 +369,8 @@ def test_live_page_and_changed_poll_queries_do_not_grow_with_contributions(
     page = live.session.get_absolute_url()
     poll_url = url("session_poll", live.session.pk)
     few = (
-        _count_queries(facilitator, page),
-        _count_queries(participant, page),
+        _count_queries(facilitator, page, anew=True),
+        _count_queries(participant, page, anew=True),
         _count_queries(facilitator, poll_url, headers={"HX-Request": "true"}),
     )
 
@@ -376,8 +380,8 @@ def test_live_page_and_changed_poll_queries_do_not_grow_with_contributions(
         session=live.session, by=live.facilitator, text="Do it", owner=live.member_a, due_on=None
     )
     many = (
-        _count_queries(facilitator, page),
-        _count_queries(participant, page),
+        _count_queries(facilitator, page, anew=True),
+        _count_queries(participant, page, anew=True),
         _count_queries(facilitator, poll_url, headers={"HX-Request": "true"}),
     )
 
@@ -385,8 +389,12 @@ def test_live_page_and_changed_poll_queries_do_not_grow_with_contributions(
     # The person comes from the cache; the decisions rest on no learning, so no learning
     # query; the agenda, what was said, attendance and actions are drawn again (each change
     # above moved Session.version, which keys their cached copies) but the voice balance and
-    # actions are read only for that; the talking point's parts come from the cache.
-    assert many == (12, 7, 8)
+    # actions are read only for that; the talking point's parts come from the cache. The
+    # page is rendered (not served from the page cache): first the scope query (the
+    # session's version with the reader's role, place at the table and view of learning).
+    assert many == (13, 8, 8)
+    # Served from the page cache: the scope query alone.
+    assert (_count_queries(facilitator, page), _count_queries(participant, page)) == (1, 1)
 
 
 def test_summary_forum_and_list_pages_have_pinned_query_counts(
@@ -401,7 +409,7 @@ def test_summary_forum_and_list_pages_have_pinned_query_counts(
         reverse("talking_points:forum_actions", kwargs={"slug": closed.world.forum.slug}),
         reverse("talking_points:forum_decisions", kwargs={"slug": closed.world.forum.slug}),
     ]
-    before = [_count_queries(client, p) for p in pages]
+    before = [_count_queries(client, p, anew=True) for p in pages]
 
     for _ in range(3):
         sw_session = factories.SessionFactory(
@@ -409,13 +417,16 @@ def test_summary_forum_and_list_pages_have_pinned_query_counts(
         )
         factories.DecisionFactory(session=sw_session)
         factories.ActionFactory(session=sw_session)
-    after = [_count_queries(client, p) for p in pages]
+    after = [_count_queries(client, p, anew=True) for p in pages]
 
     assert before == after
     # The summary: one glossary query (explained terms) and one for the learning linked to
     # the session (its decisions rest on none); the forum page: its summary and sessions
     # panel are cached (partnerships.fragments); the decisions page: one learning prefetch.
-    assert after == [12, 3, 7, 4, 4, 4]
+    # The summary starts with the scope query (the session is not live: then rendered as
+    # before); the forum page is rendered (not served whole from the page cache): the
+    # scope, the forum and its place, and the member's open actions.
+    assert after == [13, 3, 7, 4, 4, 4]
 
 
 # --- Moving through the agenda -------------------------------------------------------
