@@ -30,6 +30,8 @@ once the change has committed.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -54,6 +56,20 @@ def forum_pages(forum_id: int) -> str:
 
 def session_pages(session_id: int) -> str:
     return f"session-pages:{session_id}"
+
+
+def fragment_generation(place_generation: int, names: list[str]) -> str:
+    """For the ``{% cache %}`` fragments inside a page rendered anew: the place's fragment
+    generation with the current generations of ``names``, so a fragment is never reused
+    after a write that renewed the page (an admin edit included)."""
+    from hls_forum.page_cache import current_generations
+
+    try:
+        current = current_generations(names)
+    except Exception:  # no cache: no fragment is reused either
+        current = [secrets.token_hex(8)]
+    digest = hashlib.sha256("\n".join(current).encode()).hexdigest()[:16]
+    return f"{place_generation}-{digest}"
 
 
 # --- Scope queries, compiled once per process ----------------------------------------------

@@ -213,8 +213,9 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     Generations: the place's pages (its name, glossary), the forum's (its details,
     members, requests, invitations, sessions, decisions, actions) and people's names
-    (``partnerships.page_generations``). Two queries when cached (the session's person
-    comes from the cache); the rendering makes at most eleven more."""
+    (``partnerships.page_generations``); the forum page's ``{% cache %}`` parts are keyed by
+    them too (``fragment_generation``). One query when cached (the session's person comes
+    from the cache); rendering makes at most twelve more."""
     user: Any = request.user
     row = page_generations.scope_row("forum", _forum_scope_query, user=user, key=slug)
     if row is None:
@@ -228,6 +229,12 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
         reader = f"outside;pending={bool(row['pending'])};partnership={bool(row['in_partnership'])}"
     generation = fragments.place_generation(row["place_id"])
     scope = f"{reader};today={timezone.localdate()};generation={generation}"
+
+    generations = [
+        page_generations.place_pages(row["place_id"]),
+        page_generations.forum_pages(row["pk"]),
+        page_generations.PEOPLE,
+    ]
 
     def build() -> tuple[dict[str, Any], int]:
         forum = get_object_or_404(
@@ -251,7 +258,7 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "is_facilitator": is_facilitator,
             "cache_seconds": FORUM_CACHE_SECONDS,
-            "generation": generation,
+            "generation": page_generations.fragment_generation(generation, generations),
             "facilitators": forum.memberships.filter(role="facilitator").select_related("user"),
             "member_count": SimpleLazyObject(lambda: forum.memberships.count()),
             "pending_request": membership is None and bool(row["pending"]),
@@ -275,11 +282,7 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "partnerships/forum_detail.html",
         scope=scope,
-        generations=[
-            page_generations.place_pages(row["place_id"]),
-            page_generations.forum_pages(row["pk"]),
-            page_generations.PEOPLE,
-        ],
+        generations=generations,
         build=build,
         seconds=FORUM_CACHE_SECONDS,
     )

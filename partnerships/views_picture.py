@@ -176,6 +176,14 @@ def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
         f"register={register_scope or f'user={user.pk}'};today={today};generation={generation}"
     )
 
+    generations = [
+        page_generations.place_pages(place_id),
+        *(page_generations.forum_pages(pk) for pk in forum_ids),
+        *learning_generations([place_id]),
+        page_generations.PLACES_EVERYWHERE,
+        page_generations.PEOPLE,
+    ]
+
     def build() -> tuple[dict[str, Any], int]:
         from talking_points.models import LearningEntry, LearningKind
 
@@ -219,7 +227,7 @@ def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "register_scope": register_scope,
             "today": today,
-            "generation": generation,
+            "generation": page_generations.fragment_generation(generation, generations),
             # For someone in the partnership, which sessions they may read (and so which
             # decisions and actions they see) is decided by the forums they belong to.
             "member_forum_ids": ",".join(str(f.pk) for f in member_forums),
@@ -243,13 +251,7 @@ def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "partnerships/picture/dashboard.html",
         scope=scope,
-        generations=[
-            page_generations.place_pages(place_id),
-            *(page_generations.forum_pages(pk) for pk in forum_ids),
-            *learning_generations([place_id]),
-            page_generations.PLACES_EVERYWHERE,
-            page_generations.PEOPLE,
-        ],
+        generations=generations,
         build=build,
         seconds=PICTURE_CACHE_SECONDS,
     )

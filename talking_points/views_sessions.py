@@ -636,6 +636,7 @@ def _live_page(request: HttpRequest, row: dict[str, Any]) -> HttpResponse:
         session.forum = membership.forum
         context = _live_page_context(request, session, membership, check_in_open, {})
         context["timer_marks"] = True
+        context["page_generation"] = page_generations.fragment_generation(0, generations)
         return context, 200
 
     with timezone.override(zoneinfo.ZoneInfo(row["time_zone"])):
