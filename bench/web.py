@@ -115,7 +115,9 @@ def session_cookie_for(email: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, threads: int
+) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -123,7 +125,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             "--worker-class=gthread",
-            "--threads=4",
+            f"--threads={threads}",
             "--access-logfile=/dev/null",
             "--log-level=warning",
         ],
@@ -226,11 +228,19 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8917)
     parser.add_argument("--only", default="", help="comma-separated page names")
+    parser.add_argument(
+        "--render-every-time",
+        action="store_true",
+        help="turn the page cache off (PAGE_CACHE_SECONDS=0): every page is rendered",
+    )
     args = parser.parse_args()
 
     env = production_env(args.port)
+    if args.render_every_time:
+        env["PAGE_CACHE_SECONDS"] = "0"
     setup_django(env)
     pages, personas = build_pages()
     if args.only:
@@ -239,7 +249,7 @@ def main() -> None:
     cookies = {name: session_cookie_for(email) for name, email in personas.items()}
     cookies["anonymous"] = ""
 
-    server = start_gunicorn(env, args.port, args.workers)
+    server = start_gunicorn(env, args.port, args.workers, args.threads)
     results: list[Result] = []
     try:
         for page in pages:
@@ -271,7 +281,8 @@ def main() -> None:
     bare = next(r.rps for r in results if r.page.name == "bare view")
     print(
         f"\n{args.connections} connections, {args.duration} s per page, "
-        f"{args.workers} gunicorn workers x 4 threads, {os.cpu_count()} cores\n"
+        f"{args.workers} gunicorn workers x {args.threads} threads, {os.cpu_count()} cores"
+        f"{', page cache off' if args.render_every_time else ''}\n"
     )
     header = (
         "| page | persona | status | req/s | ratio to bare | p50 ms | p95 ms | p99 ms "

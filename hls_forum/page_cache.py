@@ -20,7 +20,9 @@ What differs per response, the CSRF token and the Content-Security-Policy nonce,
 rendered as secret marks (derived from ``SECRET_KEY``, so nobody can write one into an
 entry to have someone's token shown elsewhere) and filled in for each response. A page with
 messages waiting, or a request when the cache is unavailable, is rendered as usual.
-Pages live ``PAGE_SECONDS`` at most, as a safety net for changes made outside the ORM, and
+Pages live ``PAGE_CACHE_SECONDS`` (setting, 300) at most, as a safety net for changes made
+outside the ORM (0 turns the page cache off: every page is rendered, as the benchmark's
+``--render-every-time`` measures), and
 every page's key also holds the generation ``EVERY_PAGE``, renewed after every ``migrate``
 (so a deployment never serves a page rendered by the templates it replaced).
 """
@@ -33,6 +35,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
@@ -43,7 +46,6 @@ from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
-PAGE_SECONDS = 5 * 60
 # Longer than any page lives, so a page is never kept past its generation's memory.
 _GENERATION_SECONDS = 24 * 60 * 60
 
@@ -123,14 +125,15 @@ def render_shared(
     scope: str,
     generations: Iterable[str],
     build: Callable[[], Built],
-    seconds: int = PAGE_SECONDS,
+    seconds: int | None = None,
 ) -> HttpResponse:
     """``template_name`` rendered with the context ``build()`` returns, or the same page as
     already rendered for this path, ``scope`` and data generations.
 
     ``build`` runs only when the page is rendered; it returns ``(context, status)``. Read
     nothing the page shows before calling this (the generations are read first)."""
-    if _has_messages(request):
+    lifetime = min(seconds or settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_SECONDS)
+    if lifetime <= 0 or _has_messages(request):
         context, status = build()
         return render(request, template_name, context, status=status)
     try:
@@ -146,7 +149,7 @@ def render_shared(
         marked = {**context, "csrf_token": MARKS.csrf, "CSP_NONCE": MARKS.nonce}
         html = str(render_to_string(template_name, marked, request))
         with contextlib.suppress(Exception):
-            cache.set(key, (status, html), seconds)
+            cache.set(key, (status, html), lifetime)
     else:
         status, html = cached
     html = html.replace(MARKS.csrf, get_token(request))

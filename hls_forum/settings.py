@@ -376,6 +376,9 @@ LOGGING = {
 
 # --- Product settings ----------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 20)
+# Whole pages served from the shared cache live this long at most (hls_forum/page_cache.py;
+# writes renew them at once); 0 renders every page every time.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 # --- Privacy: data rights and retention (privacy/) ------------------------------------
 # Days each category of data is kept; None keeps it until a person or organisation
