@@ -174,3 +174,14 @@ def test_pages_are_cached_with_redis(world: World, settings: Any) -> None:
     before = page_keys()
     Client().get(log_url(world))
     assert page_keys() == before + 1
+
+
+def test_page_cache_seconds_0_renders_every_page(
+    world: World, settings: Any, django_assert_num_queries: Any
+) -> None:
+    settings.PAGE_CACHE_SECONDS = 0
+    entry_for(world, title="Rendered each time", visibility="public")
+    reader = Client()
+    reader.get(log_url(world))
+    with django_assert_num_queries(4):  # as when rendered: the place, entries, tags, choices
+        assert "Rendered each time" in reader.get(log_url(world)).content.decode()
