@@ -101,8 +101,7 @@ def scope_row(
     compiled = _compiled.get((name, signed_in))
     if compiled is None:
         query = make(User(pk=READER_STAND_IN) if signed_in else user)
-        sql, params = query.query.sql_with_params()
-        compiled = _compiled[(name, signed_in)] = (sql, params)
+        compiled = _compiled[(name, signed_in)] = query.query.sql_with_params()
     sql, stand_in_params = compiled
     params = [
         user.pk

@@ -188,10 +188,9 @@ def _forum_scope_query(user: Any) -> Any:
                 permissions.place_partnership_q(user, "place"), output_field=BooleanField()
             ),
         }
-    return (
-        Forum.objects.filter(slug=page_generations.SLUG_STAND_IN)
-        .annotate(**reader)
-        .values("pk", "place_id", "role", "membership_pk", "reminders", "pending", "in_partnership")
+    forums: Any = Forum.objects.filter(slug=page_generations.SLUG_STAND_IN).annotate(**reader)
+    return forums.values(
+        "pk", "place_id", "role", "membership_pk", "reminders", "pending", "in_partnership"
     )
 
 

@@ -40,7 +40,7 @@ def forum_member(world: World) -> Any:
 
 
 def closed_session_with_decision(world: World, text: str, visibility: str) -> Session:
-    session: Session = factories.SessionFactory(
+    session: Any = factories.SessionFactory(
         forum=world.forum,
         status=SessionStatus.CLOSED,
         starts_at=timezone.now() - datetime.timedelta(days=2),

@@ -6,12 +6,12 @@ narrows what someone may see shows on their next request."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
 from partnerships.models import ForumMembership, ForumRole
 from talking_points import services
-from talking_points.models import LearningEntry
 from tests import factories
 from tests.conftest import client_for, render_pages_anew
 from tests.partnerships.test_whole_page_cache import without_per_response_values
@@ -112,7 +112,7 @@ def test_removing_someone_from_the_forum_shows_at_once(live: SessionWorld) -> No
 def test_learning_a_decision_rests_on_is_shown_only_to_who_may_read_it(
     live: SessionWorld,  # noqa: F811
 ) -> None:
-    entry: LearningEntry = factories.LearningEntryFactory(
+    entry: Any = factories.LearningEntryFactory(
         place=live.world.place,
         organisation=live.world.org_a,
         visibility="organisation",
