@@ -7,18 +7,26 @@ every request; its SQL is the same for every reader except for a few values. So 
 built once with *stand-ins* (values no real row has, such as a negative id) and run with
 the real values put in their place in the parameters. The SQL is Django's own; only the
 parameter values change, so nothing is ever formatted into the SQL text.
+
+On PostgreSQL it runs with server-side parameters, so psycopg prepares it after a few runs
+on a connection (``prepare_threshold`` in settings): PostgreSQL then stops planning it on
+every request, which cost it six times the running (0.86 against 0.15 ms for the learning
+pages' scope query). Django's own cursors bind parameters on the client and never prepare.
+Queries still go through Django's cursor wrapper, so they are counted and logged as usual.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
 from django.db.models import Model, QuerySet
 
-# Stand-ins: an id no row has (ids are positive), and text no slug or word contains.
+# Stand-ins: ids no row has (ids are positive), and text no slug or word contains.
 READER = -987_654_321
+KEY = -987_654_322
 SLUG = "\x00slug\x00"
 
 
@@ -39,15 +47,59 @@ class CompiledQuery:
         real = {self._stand_ins[name]: value for name, value in values.items()}
         return model, sql, [_swap(param, real) for param in params]
 
-    def objects(self, **values: Any) -> list[Any]:
+    def _run(self, values: dict[str, Any]) -> tuple[type[Model], list[str], list[Any]]:
         model, sql, params = self._sql(values)
-        return list(model._default_manager.raw(sql, params))
+        with _cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            names = [column[0] for column in cursor.description or ()]
+        return model, names, rows
+
+    def objects(self, **values: Any) -> list[Any]:
+        """Model instances, with any annotations as attributes (the query selects every
+        concrete field, as a queryset without ``values()`` does)."""
+        model, names, rows = self._run(values)
+        fields = [(field.attname, field.column) for field in model._meta.concrete_fields]
+        found = []
+        for row in rows:
+            data = dict(zip(names, row, strict=True))
+            instance = model.from_db(
+                connection.alias,
+                [attname for attname, _ in fields],
+                [data.pop(column) for _, column in fields],
+            )
+            for name, value in data.items():
+                setattr(instance, name, value)
+            found.append(instance)
+        return found
 
     def rows(self, **values: Any) -> Sequence[tuple[Any, ...]]:
-        _, sql, params = self._sql(values)
+        return self._run(values)[2]
+
+    def row(self, **values: Any) -> dict[str, Any] | None:
+        """The first row as a dict by column name, or None."""
+        _, names, rows = self._run(values)
+        return dict(zip(names, rows[0], strict=True)) if rows else None
+
+
+@contextmanager
+def _cursor() -> Iterator[Any]:
+    if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    # A server-side-binding psycopg cursor, in Django's wrapper (logging, execute wrappers).
+    raw: Any = psycopg.Cursor(connection.connection)
+    wrapped = (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else connection.make_cursor(raw)
+    )
+    with wrapped as cursor:
+        yield cursor
 
 
 def _swap(param: Any, real: dict[Any, Any]) -> Any:

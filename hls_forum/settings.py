@@ -146,6 +146,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USES_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if USES_POSTGRES:
+    # Server-side prepared statements (psycopg 3): a query run five times on a connection is
+    # planned once. Pages served from the page cache run the same short scope query on every
+    # request, whose planning cost PostgreSQL six times its running (0.86 against 0.15 ms).
+    # Set DB_PREPARE_THRESHOLD=off behind a transaction-pooling PgBouncer before 1.21.
+    _prepare = env_str("DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _prepare.lower() == "off" else int(_prepare)
+    )
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if not USES_POSTGRES:
     # Covering (INCLUDE) indexes are a PostgreSQL speed-up; SQLite builds the same index

@@ -35,10 +35,11 @@ import secrets
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from hls_forum import compiled
+from hls_forum.compiled import CompiledQuery
 from hls_forum.page_cache import data_changed
 
 PLACES_EVERYWHERE = "place-pages"
@@ -74,14 +75,12 @@ def fragment_generation(place_generation: int, names: list[str]) -> str:
 
 # --- Scope queries, compiled once per process ----------------------------------------------
 
-# Building and compiling a query with subqueries costs more CPU than running it (~2 ms
-# against ~0.3 ms), and every cached page pays for its scope query. The SQL is the same for
-# every reader except for a few values, so it is compiled once per process with stand-ins
-# (as partnerships.fragments.place_with_reader_scope does) and run with a plain cursor.
-READER_STAND_IN = -987_654_321
-KEY_STAND_IN = -987_654_322
-SLUG_STAND_IN = "\x00page-slug\x00"
-_compiled: dict[Hashable, tuple[str, tuple[Any, ...]]] = {}
+# Every cached page pays for its scope query, so it is compiled once per process with
+# stand-ins and prepared on the server (hls_forum/compiled.py).
+READER_STAND_IN = compiled.READER
+KEY_STAND_IN = compiled.KEY
+SLUG_STAND_IN = compiled.SLUG
+_compiled: dict[Hashable, CompiledQuery] = {}
 
 
 def scope_row(
@@ -98,24 +97,13 @@ def scope_row(
     from .models import User
 
     signed_in = bool(user.is_authenticated)
-    compiled = _compiled.get((name, signed_in))
-    if compiled is None:
-        query = make(User(pk=READER_STAND_IN) if signed_in else user)
-        compiled = _compiled[(name, signed_in)] = query.query.sql_with_params()
-    sql, stand_in_params = compiled
-    params = [
-        user.pk
-        if value == READER_STAND_IN
-        else key
-        if value in (KEY_STAND_IN, SLUG_STAND_IN)
-        else value
-        for value in stand_in_params
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        columns = [column[0] for column in cursor.description or ()]
-    return None if row is None else dict(zip(columns, row, strict=True))
+    query = _compiled.get((name, signed_in))
+    if query is None:
+        reader = User(pk=READER_STAND_IN) if signed_in else user
+        query = _compiled[(name, signed_in)] = CompiledQuery(
+            lambda **_: make(reader), user_id=READER_STAND_IN, key=KEY_STAND_IN, slug=SLUG_STAND_IN
+        )
+    return query.row(user_id=user.pk, key=key, slug=key)
 
 
 # --- Signals ----------------------------------------------------------------------------
