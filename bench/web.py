@@ -118,14 +118,17 @@ def session_cookie_for(email: str) -> str:
 def start_gunicorn(
     env: dict[str, str], port: int, workers: int, threads: int
 ) -> subprocess.Popen[bytes]:
+    """gunicorn as docker-compose runs it (sync workers), or with ``threads`` > 1 threaded
+    (gthread: keep-alive connections stay with the worker that accepted them, so with 8
+    connections one worker may get most of them and the other idle: results vary)."""
+    worker = ["--worker-class=gthread", f"--threads={threads}"] if threads > 1 else []
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "hls_forum.wsgi",
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
-            "--worker-class=gthread",
-            f"--threads={threads}",
+            *worker,
             "--access-logfile=/dev/null",
             "--log-level=warning",
         ],
@@ -228,7 +231,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="more than 1: gthread workers (default: sync)"
+    )
     parser.add_argument("--port", type=int, default=8917)
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument(
@@ -281,7 +286,9 @@ def main() -> None:
     bare = next(r.rps for r in results if r.page.name == "bare view")
     print(
         f"\n{args.connections} connections, {args.duration} s per page, "
-        f"{args.workers} gunicorn workers x {args.threads} threads, {os.cpu_count()} cores"
+        f"{args.workers} gunicorn "
+        + (f"gthread workers x {args.threads} threads" if args.threads > 1 else "sync workers")
+        + f", {os.cpu_count()} cores"
         f"{', page cache off' if args.render_every_time else ''}\n"
     )
     header = (
