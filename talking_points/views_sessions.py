@@ -625,15 +625,12 @@ def _live_page(request: HttpRequest, row: dict[str, Any]) -> HttpResponse:
         generations += [page_generations.PEOPLE, page_generations.TALKING_POINTS]
 
     def build() -> tuple[dict[str, Any], int]:
-        membership = (
-            ForumMembership.objects.filter(user=user, forum_id=row["forum_id"])
-            .select_related("forum__place")
-            .first()
-        )
-        session = Session.objects.filter(pk=pk).first()
-        if membership is None or session is None:
+        session = Session.objects.filter(pk=pk).select_related("forum__place").first()
+        if session is None:
             raise Http404("No such session")
-        session.forum = membership.forum
+        # The role was read with the version, before anything the page shows (a change
+        # of membership since renews the forum's pages, so this page is never served).
+        membership = ForumMembership(forum=session.forum, user=user, role=row["role"])
         context = _live_page_context(request, session, membership, check_in_open, {})
         context["timer_marks"] = True
         context["page_generation"] = page_generations.fragment_generation(0, generations)

@@ -73,7 +73,7 @@ def add_data(sw: SessionWorld, n: int) -> None:
 # Per persona: (queries on a first visit, on a later one). A first visit includes the
 # session and the signed-in person, which later ones read from the cache.
 LIVE_PAGE = {
-    # membership (with forum and place), session, agenda, contributions, attendance,
+    # the session (with forum and place), agenda, contributions, attendance,
     # decisions, who was at the table, and (some decisions rest on learning) the learning
     # each rests on and links to, as the reader may see it. Cold: also the session and the
     # person, the talking point's parts and the actions (the agenda, what was said,
@@ -81,12 +81,12 @@ LIVE_PAGE = {
     # The scope query first (the session's version with the reader's role, place at the
     # table and view of learning); a later visit is served from the page cache
     # (hls_forum/page_cache.py): the scope query alone.
-    "participant": (14, 1),
+    "participant": (13, 1),
     # ... and the voice balance (cold), and the facilitator's forms: which agenda item,
     # which learning a decision rests on, who does an action, after which decision, and the
     # talking points to add. Over the 12 on the first visit only; a later visit is
     # served from the page cache.
-    "facilitator": (21, 1),
+    "facilitator": (20, 1),
     "outsider": (4, 2),  # 404: no membership, and the session is not one they may read
     "anonymous": (1, 1),  # 404
 }
