@@ -67,6 +67,20 @@ class JoinedIds(Aggregate):
         )
 
 
+def joined_ids(rows: Any, *, by: str, ids: str) -> Subquery:
+    """A subquery of ``rows``' ``ids`` joined (``"3,17,42"``), grouped by ``by``, which has
+    one value in ``rows`` (the person, the place): one column for a cache key or scope."""
+    return Subquery(rows.order_by().values(by).annotate(ids=JoinedIds(ids)).values("ids"))
+
+
+def own_organisation_ids(user: Any) -> Subquery:
+    """The ids of ``user``'s organisations, joined: what decides which entries are their
+    own (``LearningEntry.objects.visible_to``)."""
+    from partnerships.models import Membership
+
+    return joined_ids(Membership.objects.filter(user=user), by="user_id", ids="organisation_id")
+
+
 def reader_scope_annotations(user: Any) -> dict[str, Any]:
     """Annotations on Place holding what decides which of the place's learning entries
     ``user`` may see (``LearningEntry.objects.visible_to``) and may write: their
@@ -86,13 +100,7 @@ def reader_scope_annotations(user: Any) -> dict[str, Any]:
             "can_write": no,
         }
     return {
-        "own_org_ids": Subquery(
-            Membership.objects.filter(user=user)
-            .order_by()
-            .values("user_id")
-            .annotate(ids=JoinedIds("organisation_id"))
-            .values("ids")
-        ),
+        "own_org_ids": own_organisation_ids(user),
         "covers_place": Exists(
             CommissionerProfile.places.through.objects.filter(
                 place_id=OuterRef("pk"), commissionerprofile__user=user

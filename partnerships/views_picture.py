@@ -80,12 +80,8 @@ def _dashboard_scope_query(user: Any) -> Any:
         Place.objects.filter(slug=page_generations.SLUG_STAND_IN)
         .annotate(
             **fragments.reader_scope_annotations(user),
-            forum_ids=Subquery(
-                Forum.objects.filter(place=OuterRef("pk"))
-                .order_by()
-                .values("place_id")
-                .annotate(ids=fragments.JoinedIds("pk"))
-                .values("ids")
+            forum_ids=fragments.joined_ids(
+                Forum.objects.filter(place=OuterRef("pk")), by="place_id", ids="pk"
             ),
             relationship_count=Coalesce(
                 Subquery(
@@ -98,12 +94,10 @@ def _dashboard_scope_query(user: Any) -> Any:
                 0,
             ),
             member_forum_ids=(
-                Subquery(
-                    ForumMembership.objects.filter(user=user, forum__place=OuterRef("pk"))
-                    .order_by()
-                    .values("user_id")
-                    .annotate(ids=fragments.JoinedIds("forum_id"))
-                    .values("ids")
+                fragments.joined_ids(
+                    ForumMembership.objects.filter(user=user, forum__place=OuterRef("pk")),
+                    by="user_id",
+                    ids="forum_id",
                 )
                 if user.is_authenticated
                 else no_ids

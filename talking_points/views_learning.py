@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +32,7 @@ from hls_forum import compiled, page_cache
 from hls_forum.compiled import CompiledQuery
 from hls_forum.types import AuthenticatedRequest
 from partnerships import fragments
-from partnerships.models import CommissionerProfile, Membership, Place, User
+from partnerships.models import CommissionerProfile, Place, User
 from partnerships.permissions import covered_place_ids, partnership_places
 from partnerships.templatetags.picture import prefetch_terms
 from privacy import audit
@@ -411,19 +411,11 @@ _READER_IDS = CompiledQuery(
     lambda user_id: (
         User.objects.filter(pk=user_id)
         .annotate(
-            own_org_ids=Subquery(
-                Membership.objects.filter(user_id=OuterRef("pk"))
-                .order_by()
-                .values("user_id")
-                .annotate(ids=fragments.JoinedIds("organisation_id"))
-                .values("ids")
-            ),
-            covered_ids=Subquery(
-                covered_place_ids(User(pk=user_id))
-                .order_by()
-                .values("commissionerprofile__user_id")
-                .annotate(ids=fragments.JoinedIds("place_id"))
-                .values("ids")
+            own_org_ids=fragments.own_organisation_ids(User(pk=user_id)),
+            covered_ids=fragments.joined_ids(
+                covered_place_ids(User(pk=user_id)),
+                by="commissionerprofile__user_id",
+                ids="place_id",
             ),
             has_profile=Exists(CommissionerProfile.objects.filter(user_id=OuterRef("pk"))),
         )

@@ -29,7 +29,7 @@ from hls_forum import page_cache
 from hls_forum.types import AuthenticatedRequest
 from partnerships import fragments, page_generations
 from partnerships import permissions as forum_permissions
-from partnerships.models import CommissionerProfile, Forum, ForumMembership, ForumRole, Membership
+from partnerships.models import CommissionerProfile, Forum, ForumMembership, ForumRole
 from privacy import audit
 from privacy.models import AuditEventType
 
@@ -550,13 +550,7 @@ def _live_scope_query(user: Any) -> Any:
             my_attendance=Subquery(
                 Attendance.objects.filter(session=OuterRef("pk"), user=user).values("pk")[:1]
             ),
-            own_org_ids=Subquery(
-                Membership.objects.filter(user=user)
-                .order_by()
-                .values("user_id")
-                .annotate(ids=fragments.JoinedIds("organisation_id"))
-                .values("ids")
-            ),
+            own_org_ids=fragments.own_organisation_ids(user),
             covers_place=Exists(
                 CommissionerProfile.places.through.objects.filter(
                     place_id=place, commissionerprofile__user=user
