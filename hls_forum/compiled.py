@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -30,6 +31,15 @@ KEY = -987_654_322
 SLUG = "\x00slug\x00"
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    model: type[Model]
+    sql: str
+    params: tuple[Any, ...]
+    compiler: Any
+    converters: dict[int, Any]
+
+
 class CompiledQuery:
     """``build(**stand_ins)`` returns the queryset; ``objects``/``rows`` run its SQL with
     ``values`` (by the same names) in place of the stand-ins."""
@@ -37,23 +47,29 @@ class CompiledQuery:
     def __init__(self, build: Callable[..., QuerySet[Any]], **stand_ins: Any) -> None:
         self._build = build
         self._stand_ins = stand_ins
-        self._compiled: tuple[type[Model], str, tuple[Any, ...]] | None = None
+        self._compiled: _Compiled | None = None
 
-    def _sql(self, values: dict[str, Any]) -> tuple[type[Model], str, list[Any]]:
+    def _sql(self, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
         if self._compiled is None:
             query = self._build(**self._stand_ins)
-            self._compiled = (query.model, *query.query.sql_with_params())
-        model, sql, params = self._compiled
+            compiler = query.query.get_compiler(connection.alias)
+            sql, params = compiler.as_sql()
+            # The ORM's own conversions of what the database returns (SQLite's datetimes
+            # made aware, for one), applied to each run's rows as a queryset would.
+            converters = compiler.get_converters([column for column, _, _ in compiler.select])
+            self._compiled = _Compiled(query.model, sql, params, compiler, converters)
         real = {self._stand_ins[name]: value for name, value in values.items()}
-        return model, sql, [_swap(param, real) for param in params]
+        return self._compiled, [_swap(param, real) for param in self._compiled.params]
 
     def _run(self, values: dict[str, Any]) -> tuple[type[Model], list[str], list[Any]]:
-        model, sql, params = self._sql(values)
+        compiled, params = self._sql(values)
         with _cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+            cursor.execute(compiled.sql, params)
+            rows: list[Any] = cursor.fetchall()
             names = [column[0] for column in cursor.description or ()]
-        return model, names, rows
+        if compiled.converters:
+            rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+        return compiled.model, names, rows
 
     def objects(self, **values: Any) -> list[Any]:
         """Model instances, with any annotations as attributes (the query selects every
