@@ -29,6 +29,7 @@ from django.db.models import Model, QuerySet
 READER = -987_654_321
 KEY = -987_654_322
 SLUG = "\x00slug\x00"
+_BIGINT = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,13 @@ class CompiledQuery:
 
     def _run(self, values: dict[str, Any]) -> tuple[type[Model], list[str], list[Any]]:
         compiled, params = self._sql(values)
+        if any(
+            isinstance(value, int) and not _BIGINT[0] <= value <= _BIGINT[1]
+            for value in values.values()
+        ):
+            # No id is that big (a URL may say anything): nothing matches, as the ORM says
+            # for an out-of-range lookup; SQLite would refuse the parameter.
+            return compiled.model, [], []
         with _cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows: list[Any] = cursor.fetchall()

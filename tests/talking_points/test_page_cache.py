@@ -185,3 +185,11 @@ def test_page_cache_seconds_0_renders_every_page(
     reader.get(log_url(world))
     with django_assert_num_queries(4):  # as when rendered: the place, entries, tags, choices
         assert "Rendered each time" in reader.get(log_url(world)).content.decode()
+
+
+def test_ids_too_big_for_any_row_are_a_404_not_an_error(world: World) -> None:
+    """The scope queries run compiled SQL (hls_forum/compiled.py); a URL may carry any
+    number, which SQLite cannot even take as a parameter."""
+    huge = "9" * 23
+    for client in (client_for(world.member_a), Client()):
+        assert client.get(f"/sessions/{huge}/").status_code == 404
