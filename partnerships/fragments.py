@@ -1,4 +1,4 @@
-"""A generation number per place, part of the key of every cached fragment of its picture.
+"""A generation per place, part of the key of every cached fragment of its picture.
 
 The fragments are short-lived anyway (``PICTURE_CACHE_SECONDS``); a write that narrows who may
 see something on the picture (a commission taken off the public register, a session summary
@@ -8,9 +8,9 @@ to someone who may no longer see it, not even for those seconds.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import (
     Aggregate,
     BooleanField,
@@ -24,29 +24,25 @@ from django.http import Http404
 
 from hls_forum import compiled
 from hls_forum.compiled import CompiledQuery
-
-# Longer than any fragment lives, so a generation is never forgotten while fragments of it
-# are still cached (forgetting would restart at 0 and could meet an old fragment again).
-_GENERATION_SECONDS = 24 * 60 * 60
+from hls_forum.page_cache import current_generations, data_changed
 
 
-def _key(place_id: int) -> str:
-    return f"picture-generation:{place_id}"
+def _name(place_id: int) -> str:
+    return f"picture:{place_id}"
 
 
-def place_generation(place_id: int) -> int:
-    return int(cache.get(_key(place_id), 0))
+def place_generation(place_id: int) -> str:
+    """``place_id``'s current fragment generation (hls_forum/page_cache.py's generations:
+    random, renewed at once and after commit)."""
+    try:
+        return current_generations([_name(place_id)])[0]
+    except Exception:  # no cache: no fragment is reused either
+        return secrets.token_hex(8)
 
 
 def place_changed(place_id: int) -> None:
     """Start a new generation for ``place_id``'s cached fragments."""
-    key = _key(place_id)
-    try:
-        cache.incr(key)
-    except ValueError:  # not cached yet (or expired): any number newer than 0 will do
-        cache.add(key, 1, _GENERATION_SECONDS)
-        cache.incr(key)
-    cache.touch(key, _GENERATION_SECONDS)
+    data_changed(_name(place_id))
 
 
 class JoinedIds(Aggregate):

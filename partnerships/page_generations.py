@@ -59,7 +59,7 @@ def session_pages(session_id: int) -> str:
     return f"session-pages:{session_id}"
 
 
-def fragment_generation(place_generation: int, names: list[str]) -> str:
+def fragment_generation(place_generation: object, names: list[str]) -> str:
     """For the ``{% cache %}`` fragments inside a page rendered anew: the place's fragment
     generation with the current generations of ``names``, so a fragment is never reused
     after a write that renewed the page (an admin edit included)."""
