@@ -82,10 +82,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Answers an unchanged live-session poll with 304 from one cache round trip, before the
-    # rest of the stack, the session middleware included (it reads the session cookie
-    # itself). talking_points/live_poll.py says why that is safe.
-    "talking_points.live_poll.UnchangedLivePollMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,13 +143,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USES_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if USES_POSTGRES:
-    # Server-side prepared statements (psycopg 3): a query run five times on a connection is
-    # planned once. Pages served from the page cache run the same short scope query on every
-    # request, whose planning cost PostgreSQL six times its running (0.86 against 0.15 ms).
+    # Server-side binding and prepared statements (psycopg 3): a query the ORM runs five
+    # times on a connection is planned once. Every page runs the same few short visibility
+    # queries with other values; planning them cost PostgreSQL several times their running.
     # Set DB_PREPARE_THRESHOLD=off behind a transaction-pooling PgBouncer before 1.21.
     _prepare = env_str("DB_PREPARE_THRESHOLD", "5")
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        None if _prepare.lower() == "off" else int(_prepare)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=None if _prepare.lower() == "off" else int(_prepare),
     )
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if not USES_POSTGRES:
@@ -385,9 +382,6 @@ LOGGING = {
 
 # --- Product settings ----------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 20)
-# Whole pages served from the shared cache live this long at most (hls_forum/page_cache.py;
-# writes renew them at once); 0 renders every page every time.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 # --- Privacy: data rights and retention (privacy/) ------------------------------------
 # Days each category of data is kept; None keeps it until a person or organisation

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class PartnershipsConfig(AppConfig):
@@ -13,13 +13,3 @@ class PartnershipsConfig(AppConfig):
         # The signed-in person is cached (auth_backends.py); any change drops the copy.
         post_save.connect(user_saved_or_deleted, sender=User, dispatch_uid="forget-cached-user")
         post_delete.connect(user_saved_or_deleted, sender=User, dispatch_uid="forget-cached-user")
-
-        from hls_forum.page_cache import every_page_changed
-
-        # Cached pages (hls_forum/page_cache.py) were rendered by the code being replaced.
-        post_migrate.connect(every_page_changed, sender=self, dispatch_uid="every-page-changed")
-
-        from . import page_generations
-
-        # The dashboard, forum and live session pages are cached whole: writes renew them.
-        page_generations.connect()

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from hls_forum.queue import enqueue_after_commit
 
-from . import fragments
 from .models import (
     Champion,
     Commission,
@@ -257,20 +256,13 @@ def commission_save(*, form: Any, commissioner: CommissionerProfile) -> Commissi
     """Store a valid ``CommissionForm`` (new or edited) for ``commissioner``.
 
     Precondition: the form is valid and, when editing, ``commissioner`` recorded it.
-    Guarantee: the commission and its providers and specialisms are saved together, and the
-    place picture's cached fragments of its place (old and new) are renewed.
+    Guarantee: the commission and its providers and specialisms are saved together.
     """
     with transaction.atomic():
         commission: Commission = form.save(commit=False)
-        old_place = (
-            Commission.objects.filter(pk=commission.pk).values_list("place_id", flat=True).first()
-        )
         commission.commissioner = commissioner
         commission.save()
         form.save_m2m()
-    for place_id in {old_place, commission.place_id}:
-        if place_id is not None:
-            fragments.place_changed(place_id)
     return commission
 
 
@@ -393,4 +385,3 @@ def wellbeing_check_in(*, session: Any, user: User, score: int, word: str = "") 
             WellbeingCheckIn.objects.create(session=session, score=score, word=word[:30])
     except IntegrityError:
         raise PictureError("You have already checked in to this session.") from None
-    fragments.place_changed(session.forum.place_id)  # the dashboard's wellbeing trend

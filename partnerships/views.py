@@ -12,28 +12,18 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyF
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
-    BooleanField,
-    CharField,
     Count,
-    Exists,
-    ExpressionWrapper,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Value,
 )
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hls_forum import page_cache
 from hls_forum.types import AuthenticatedRequest
 
-from . import fragments, page_generations, permissions, services
+from . import permissions, services
 from .forms import (
     CommissionerProfileForm,
     ForumForm,
@@ -46,7 +36,6 @@ from .models import (
     Forum,
     ForumJoinRequest,
     ForumMembership,
-    ForumRole,
     Invitation,
     Membership,
     Organisation,
@@ -153,138 +142,40 @@ def commissioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "partnerships/commissioner_detail.html", {"profile": profile})
 
 
-# The forum page's heading and summary (purpose, times, members, facilitators) are public and
-# the same for everyone except the online link, which only members get: cached by that, for
-# this long, under the place's generation (partnerships.fragments). The whole page is cached
-# for as long (upcoming sessions and next meetings move with the clock).
-FORUM_CACHE_SECONDS = 30
-
-
-def _forum_scope_query(user: Any) -> Any:
-    """The forum (by slug) with what decides the reader's view of its page: their role in
-    it, whether they get reminders, whether they have asked to join and whether they are in
-    the place's partnership. For ``page_generations.scope_row``."""
-    if not user.is_authenticated:
-        no = Value(False, output_field=BooleanField())
-        reader: dict[str, Any] = {
-            "role": Value("", output_field=CharField()),
-            "membership_pk": Value(None, output_field=IntegerField()),
-            "reminders": no,
-            "pending": no,
-            "in_partnership": no,
-        }
-    else:
-        mine = ForumMembership.objects.filter(forum=OuterRef("pk"), user=user)
-        reader = {
-            "role": Subquery(mine.values("role")[:1]),
-            "membership_pk": Subquery(mine.values("pk")[:1]),
-            "reminders": Subquery(mine.values("reminders_enabled")[:1]),
-            "pending": Exists(
-                ForumJoinRequest.objects.filter(
-                    forum=OuterRef("pk"), user=user, status=RequestStatus.PENDING
-                )
-            ),
-            "in_partnership": ExpressionWrapper(
-                permissions.place_partnership_q(user, "place"), output_field=BooleanField()
-            ),
-        }
-    forums: Any = Forum.objects.filter(slug=page_generations.SLUG_STAND_IN).annotate(**reader)
-    return forums.values(
-        "pk", "place_id", "role", "membership_pk", "reminders", "pending", "in_partnership"
-    )
-
-
 @require_GET
 def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A forum's page, rendered once for everyone with the same view of it
-    (hls_forum/page_cache.py), for at most FORUM_CACHE_SECONDS.
-
-    The **scope**, read in one query before anything the page shows, holds everything that
-    decides what the reader sees: their role in the forum (``facilitator``: people asking to
-    join, invitations, every action's buttons; ``participant``: the online link, upcoming
-    sessions, sessions of every visibility); for a participant also their id (the actions
-    they own carry their own "Mark done" buttons) and for any member whether they get
-    reminders; for anyone outside it whether they have asked to join and whether they are
-    in the place's partnership (sessions shared with the place); today's date (overdue
-    actions) and the place's fragment generation (``fragments.place_generation``, renewed
-    by services on writes that narrow who may see something). Signed in and staff are in
-    every page's key.
-
-    Generations: the place's pages (its name, glossary), the forum's (its details,
-    members, requests, invitations, sessions, decisions, actions) and people's names
-    (``partnerships.page_generations``); the forum page's ``{% cache %}`` parts are keyed by
-    them too (``fragment_generation``). One query when cached (the session's person comes
-    from the cache); rendering makes at most twelve more."""
+    """A forum's page: what it is for and when it meets (public), with what the reader's
+    place in it lets them see and do (the online link and sessions for members; people
+    asking to join and invitations for facilitators; a way to ask to join for others).
+    Queries do not grow with the data."""
     user: Any = request.user
-    row = page_generations.scope_row("forum", _forum_scope_query, user=user, key=slug)
-    if row is None:
-        raise Http404("No such forum.")
-    role = row["role"] or ""
-    if role == ForumRole.FACILITATOR:
-        reader = f"facilitator;reminders={bool(row['reminders'])}"
-    elif role:
-        reader = f"{role};user={user.pk};reminders={bool(row['reminders'])}"
-    else:
-        reader = f"outside;pending={bool(row['pending'])};partnership={bool(row['in_partnership'])}"
-    generation = fragments.place_generation(row["place_id"])
-    scope = f"{reader};today={timezone.localdate()};generation={generation}"
-
-    generations = [
-        page_generations.place_pages(row["place_id"]),
-        page_generations.forum_pages(row["pk"]),
-        page_generations.PEOPLE,
-    ]
-
-    def build() -> tuple[dict[str, Any], int]:
-        forum = get_object_or_404(
-            Forum.objects.visible_to(user).select_related("place"), pk=row["pk"]
-        )
-        # The reader's membership came with the scope, read in the same query.
-        membership = (
-            ForumMembership(
-                pk=row["membership_pk"],
-                forum=forum,
-                user_id=user.pk,
-                role=role,
-                reminders_enabled=bool(row["reminders"]),
-            )
-            if role
-            else None
-        )
-        is_facilitator = membership is not None and membership.is_facilitator
-        context: dict[str, Any] = {
-            "forum": forum,
-            "membership": membership,
-            "is_facilitator": is_facilitator,
-            "cache_seconds": FORUM_CACHE_SECONDS,
-            "generation": page_generations.fragment_generation(generation, generations),
-            "facilitators": forum.memberships.filter(role="facilitator").select_related("user"),
-            "member_count": SimpleLazyObject(lambda: forum.memberships.count()),
-            "pending_request": membership is None and bool(row["pending"]),
-        }
-        if is_facilitator:
-            context["join_requests"] = Paginator(
-                forum.join_requests.filter(status=RequestStatus.PENDING)
-                .select_related("user")
-                .order_by("created_at", "pk"),
-                settings.PAGE_SIZE,
-            ).get_page(request.GET.get("page"))
-            context["invite_form"] = ForumInviteForm()
-            context["pending_invitations"] = forum.invitations.filter(
-                accepted_at__isnull=True
-            ).order_by("-created_at")[: settings.PAGE_SIZE]
-        elif membership is None and user.is_authenticated and forum.is_open:
-            context["join_form"] = ForumJoinRequestForm()
-        return context, 200
-
-    return page_cache.render_shared(
-        request,
-        "partnerships/forum_detail.html",
-        scope=scope,
-        generations=generations,
-        build=build,
-        seconds=FORUM_CACHE_SECONDS,
-    )
+    forum = get_object_or_404(Forum.objects.visible_to(user).select_related("place"), slug=slug)
+    membership = permissions.forum_membership(user, forum)
+    is_facilitator = membership is not None and membership.is_facilitator
+    context: dict[str, Any] = {
+        "forum": forum,
+        "membership": membership,
+        "is_facilitator": is_facilitator,
+        "facilitators": forum.memberships.filter(role="facilitator").select_related("user"),
+        "member_count": SimpleLazyObject(lambda: forum.memberships.count()),
+        "pending_request": membership is None
+        and user.is_authenticated
+        and forum.join_requests.filter(user=user, status=RequestStatus.PENDING).exists(),
+    }
+    if is_facilitator:
+        context["join_requests"] = Paginator(
+            forum.join_requests.filter(status=RequestStatus.PENDING)
+            .select_related("user")
+            .order_by("created_at", "pk"),
+            settings.PAGE_SIZE,
+        ).get_page(request.GET.get("page"))
+        context["invite_form"] = ForumInviteForm()
+        context["pending_invitations"] = forum.invitations.filter(
+            accepted_at__isnull=True
+        ).order_by("-created_at")[: settings.PAGE_SIZE]
+    elif membership is None and user.is_authenticated and forum.is_open:
+        context["join_form"] = ForumJoinRequestForm()
+    return render(request, "partnerships/forum_detail.html", context)
 
 
 @login_required
@@ -541,7 +432,6 @@ def forum_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     form = ForumForm(request.POST if request.method == "POST" else None, instance=editable)
     if form.is_bound and form.is_valid():
         form.save()
-        fragments.place_changed(forum.place_id)  # its page and the place picture show them
         messages.success(request, f"The details of {forum} are saved.")
         return redirect(forum.get_absolute_url())
     return render(request, "partnerships/forum_edit.html", {"forum": forum, "form": form})

@@ -15,20 +15,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hls_forum import page_cache
 from hls_forum.types import AuthenticatedRequest
-from talking_points.page_generations import learning_generations
 
-from . import fragments, page_generations, permissions, picture, services
+from . import permissions, picture, services
 from .forms import (
     ChampionForm,
     CommissionFilterForm,
@@ -62,27 +60,18 @@ def _posted(request: HttpRequest) -> Any:
 # --- Place dashboard --------------------------------------------------------------------
 
 
-# Fragments of the dashboard that are the same for everyone who may see them are cached for
-# this long (see the template). Short-lived rather than invalidated on every write, because
-# they draw on many tables that many paths change (forms, the admin); everything that decides
-# who may see a fragment is part of its key, and what is cached holds nothing private to
-# one person: public facts (forums, commissioners, champions), the register as the public or
-# the place's partnership sees it, and aggregates of at least MIN_AGGREGATE people.
-PICTURE_CACHE_SECONDS = 30
+@require_GET
+def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
+    """One screen for a place: who is here, what they fund, what they learn, how it feels.
+    Public parts for everyone; decisions, actions and signals for the place's partnership.
+    Everything private is read through its model's ``visible_to``; queries do not grow
+    with the data."""
+    from talking_points.models import LearningEntry, LearningKind
 
-
-def _dashboard_scope_query(user: Any) -> Any:
-    """The place (by slug), with what decides the reader's view of its dashboard: their
-    view of its learning (``fragments.reader_scope_annotations``), its forums' ids and the
-    ids of those the reader belongs to. For ``page_generations.scope_row``."""
-    no_ids = Value("", output_field=CharField())
-    return (
-        Place.objects.filter(slug=page_generations.SLUG_STAND_IN)
-        .annotate(
-            **fragments.reader_scope_annotations(user),
-            forum_ids=fragments.joined_ids(
-                Forum.objects.filter(place=OuterRef("pk")), by="place_id", ids="pk"
-            ),
+    user: Any = request.user
+    place = get_object_or_404(
+        Place.objects.annotate(
+            in_partnership=permissions.in_partnership_expression(user),
             relationship_count=Coalesce(
                 Subquery(
                     Relationship.objects.filter(place=OuterRef("pk"))
@@ -93,162 +82,56 @@ def _dashboard_scope_query(user: Any) -> Any:
                 ),
                 0,
             ),
-            member_forum_ids=(
-                fragments.joined_ids(
-                    ForumMembership.objects.filter(user=user, forum__place=OuterRef("pk")),
-                    by="user_id",
-                    ids="forum_id",
-                )
-                if user.is_authenticated
-                else no_ids
-            ),
-        )
-        .values(
-            *(f.attname for f in Place._meta.concrete_fields),
-            "own_org_ids",
-            "covers_place",
-            "in_partnership",
-            "forum_ids",
-            "member_forum_ids",
-            "relationship_count",
-        )
+        ),
+        slug=slug,
     )
-
-
-def _ids(joined: str | None) -> list[int]:
-    return [int(pk) for pk in (joined or "").split(",") if pk]
-
-
-@require_GET
-def place_picture(request: HttpRequest, slug: str) -> HttpResponse:
-    """One screen for a place: who is here, what they fund, what they learn, how it feels.
-    Public parts for everyone; signals and decisions for the place's partnership.
-
-    Rendered once for everyone with the same view of the place (hls_forum/page_cache.py),
-    for at most PICTURE_CACHE_SECONDS. The page's **scope** holds everything that decides
-    what this reader may see on it, read in one query before anything the page shows:
-
-    - ``in_partnership``: decisions, actions, signals and the whole register are the
-      partnership's; ``own_org_ids`` and ``covers_place`` (with ``in_partnership``) decide
-      which learning entries they see (``LearningEntry.objects.visible_to``);
-    - ``member``: the place's forums they belong to. For someone in the partnership, which
-      sessions they may read (so which decisions and actions) and whose wellbeing trends
-      they see; for anyone, nothing else (forums are public);
-    - ``register``: ``partnership`` (every commission), ``public`` (signed out) or, for
-      anyone else signed in, ``user=<id>``: the register then includes their own
-      unpublished commissions, so their page is theirs alone;
-    - the kind of reader (``AnonymousUser`` or ``User``; signed in and staff are in every
-      key), today's date (overdue actions) and the place's fragment generation
-      (``fragments.place_generation``, which services renew on writes that narrow who may
-      see something on the picture).
-
-    Generations: the place's pages and its forums' (``partnerships.page_generations``),
-    its learning (``talking_points.page_generations``), commissioners' profiles and
-    organisations (``PLACES_EVERYWHERE``) and people's names (``PEOPLE``). Queries do not
-    grow with the data: two when the page is cached, at most eleven more to render it."""
-    user: Any = request.user
-    signed_in = user.is_authenticated
-    row = page_generations.scope_row("dashboard", _dashboard_scope_query, user=user, key=slug)
-    if row is None:
-        raise Http404("No such place.")
-    place_id: int = row["id"]
-    in_partnership = bool(row["in_partnership"])
-    forum_ids = _ids(row["forum_ids"])
-    member_ids = set(_ids(row["member_forum_ids"]))
-    if in_partnership:
-        register_scope = "partnership"  # every commission of the place
-    elif not signed_in:
-        register_scope = "public"
-    else:
-        register_scope = ""  # may include their own unpublished commissions
+    in_partnership = bool(place.in_partnership)  # type: ignore[attr-defined]
     today = timezone.localdate()
-    generation = fragments.place_generation(place_id)
-    scope = (
-        f"reader={type(user).__name__};partnership={in_partnership};"
-        f"orgs={row['own_org_ids'] or ''};covers={bool(row['covers_place'])};"
-        f"member={','.join(str(pk) for pk in sorted(member_ids))};"
-        f"register={register_scope or f'user={user.pk}'};today={today};generation={generation}"
+    member_ids = (
+        set(
+            ForumMembership.objects.filter(user=user, forum__place=place).values_list(
+                "forum_id", flat=True
+            )
+        )
+        if user.is_authenticated
+        else set()
     )
-
-    generations = [
-        page_generations.place_pages(place_id),
-        *(page_generations.forum_pages(pk) for pk in forum_ids),
-        *learning_generations([place_id]),
-        page_generations.PLACES_EVERYWHERE,
-        page_generations.PEOPLE,
-    ]
-
-    def build() -> tuple[dict[str, Any], int]:
-        from talking_points.models import LearningEntry, LearningKind
-
-        # The place itself came with the scope: its row, read in the same query.
-        place = Place(**{f.attname: row[f.attname] for f in Place._meta.concrete_fields})
-        place.relationship_count = row["relationship_count"]  # type: ignore[attr-defined]
-        place.in_partnership = in_partnership  # type: ignore[attr-defined]
-        forums = list(Forum.objects.visible_to(user).filter(place=place).order_by("name", "pk"))
-        for forum in forums:
-            forum.place = place  # for next_meeting's time zone, without a join
-            forum.is_member = forum.pk in member_ids  # type: ignore[attr-defined]
-        member_forums = [f for f in forums if f.pk in member_ids]
-        context: dict[str, Any] = {
-            "place": place,
-            "section": "dashboard",
-            "in_partnership": in_partnership,
-            "cache_seconds": PICTURE_CACHE_SECONDS,
-            "forums": [(forum, forum.next_meeting()) for forum in forums],
-            "learning": SimpleLazyObject(
-                lambda: list(
-                    LearningEntry.objects.visible_to(user)
-                    .filter(
-                        place=place,
-                        kind__in=[LearningKind.BREAKTHROUGH, LearningKind.DISAPPOINTMENT],
-                    )
-                    .select_related("organisation")[:6]
-                )
-            ),
-            "learning_scope": (
-                f"{signed_in}-{in_partnership}-{bool(row['covers_place'])}-"
-                f"{row['own_org_ids'] or ''}"
-            ),
-            "commissioners": CommissionerProfile.objects.filter(places=place).select_related(
-                "user", "organisation"
-            ),
-            "champions": Champion.objects.filter(place=place).select_related("user"),
-            "register": SimpleLazyObject(
-                lambda: picture.register_summary(
-                    Commission.objects.visible_to(user).filter(place=place)
-                )
-            ),
-            "register_scope": register_scope,
-            "today": today,
-            "generation": page_generations.fragment_generation(generation, generations),
-            # For someone in the partnership, which sessions they may read (and so which
-            # decisions and actions they see) is decided by the forums they belong to.
-            "member_forum_ids": ",".join(str(f.pk) for f in member_forums),
-        }
-        if in_partnership:
-            context["decisions"] = SimpleLazyObject(
-                lambda: picture.recent_decisions(place, user=user)
+    forums = list(Forum.objects.visible_to(user).filter(place=place).order_by("name", "pk"))
+    for forum in forums:
+        forum.place = place  # for next_meeting's time zone, without a join
+        forum.is_member = forum.pk in member_ids  # type: ignore[attr-defined]
+    member_forums = [f for f in forums if f.pk in member_ids]
+    context: dict[str, Any] = {
+        "place": place,
+        "section": "dashboard",
+        "in_partnership": in_partnership,
+        "forums": [(forum, forum.next_meeting()) for forum in forums],
+        "learning": LearningEntry.objects.visible_to(user)
+        .filter(place=place, kind__in=[LearningKind.BREAKTHROUGH, LearningKind.DISAPPOINTMENT])
+        .select_related("organisation")[:6],
+        "commissioners": CommissionerProfile.objects.filter(places=place).select_related(
+            "user", "organisation"
+        ),
+        "champions": Champion.objects.filter(place=place).select_related("user"),
+        "register": SimpleLazyObject(
+            lambda: picture.register_summary(
+                Commission.objects.visible_to(user).filter(place=place)
             )
-            context["actions"] = SimpleLazyObject(lambda: picture.open_actions(place, user=user))
-        if in_partnership and isinstance(user, User):
-            context["propositions"] = SimpleLazyObject(
-                lambda: picture.proposition_summaries(place, today=today, comments=False)
-            )
-            context["relationship_count"] = place.relationship_count  # type: ignore[attr-defined]
-            context["wellbeing"] = SimpleLazyObject(
-                lambda: picture.wellbeing_trends(member_forums, limit=8, words=False)
-            )
-        return context, 200
-
-    return page_cache.render_shared(
-        request,
-        "partnerships/picture/dashboard.html",
-        scope=scope,
-        generations=generations,
-        build=build,
-        seconds=PICTURE_CACHE_SECONDS,
-    )
+        ),
+        "today": today,
+    }
+    if in_partnership:
+        context["decisions"] = SimpleLazyObject(lambda: picture.recent_decisions(place, user=user))
+        context["actions"] = SimpleLazyObject(lambda: picture.open_actions(place, user=user))
+    if in_partnership and isinstance(user, User):
+        context["propositions"] = SimpleLazyObject(
+            lambda: picture.proposition_summaries(place, today=today, comments=False)
+        )
+        context["relationship_count"] = place.relationship_count  # type: ignore[attr-defined]
+        context["wellbeing"] = SimpleLazyObject(
+            lambda: picture.wellbeing_trends(member_forums, limit=8, words=False)
+        )
+    return render(request, "partnerships/picture/dashboard.html", context)
 
 
 # --- Transparency register ----------------------------------------------------------------
@@ -419,7 +302,6 @@ def commission_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         place = commission.place
         commission.delete()
-        fragments.place_changed(place.pk)
         messages.success(request, f"“{commission.title}” is no longer on the register.")
         return redirect(f"{reverse('partnerships:commission_list')}?place={place.slug}")
     return render(

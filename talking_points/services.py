@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from hls_forum.queue import enqueue_after_commit
-from partnerships.fragments import place_changed
 from partnerships.models import (
     CommissionerProfile,
     Forum,
@@ -42,7 +41,7 @@ from partnerships.models import (
 from privacy import audit
 from privacy.models import AuditEventType
 
-from . import live_poll, permissions
+from . import permissions
 from .models import (
     Action,
     ActionStatus,
@@ -80,23 +79,13 @@ class SessionError(Exception):
 
 
 def _next_version(session_id: int) -> Any:
-    """``Session.version`` + 1 for an ``update()``; once the change commits, every ETag the
-    live page's poll handed out stops matching (talking_points/live_poll.py)."""
-    live_poll.live_state_changed(session_id)
+    """``Session.version`` + 1 for an ``update()`` of the session row (the database moves
+    it on any write too; see the migration that adds the triggers)."""
     return F("version") + 1
 
 
 def _bump(session_id: int) -> None:
     Session.objects.filter(pk=session_id).update(version=_next_version(session_id))
-
-
-def _record_changed(forum_id: int) -> None:
-    """A forum's sessions, decisions or actions changed. The forum page and the place picture
-    cache them by who may see them (``partnerships.fragments``): start afresh, so a session
-    that goes live, or a decision just recorded, shows at once."""
-    place_id = Forum.objects.filter(pk=forum_id).values_list("place_id", flat=True).first()
-    if place_id is not None:
-        place_changed(place_id)
 
 
 def _check_time_box(minutes: int) -> None:
@@ -166,7 +155,6 @@ def session_plan(
             )
             for i, point in enumerate(points, start=1)
         )
-    _record_changed(forum.pk)
     return session
 
 
@@ -257,7 +245,6 @@ def session_update(
     )
     if updated != 1:
         raise SessionError("Only a planned session can be changed.")
-    _record_changed(session.forum_id)
 
 
 def session_delete(*, session: Session) -> None:
@@ -265,7 +252,6 @@ def session_delete(*, session: Session) -> None:
     deleted, _ = Session.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).delete()
     if not deleted:
         raise SessionError("Only a planned session can be deleted.")
-    _record_changed(session.forum_id)
 
 
 # Running a session ----------------------------------------------------------------
@@ -372,7 +358,6 @@ def session_open(*, session: Session, by: User, present: Iterable[User]) -> None
                 people[person.pk] = person
         for person in people.values():
             attendance_add(session=session, user=person, late=False)
-    _record_changed(session.forum_id)
 
 
 def agenda_advance(*, session: Session, expected_item_id: int | None) -> AgendaItem | None:
@@ -554,7 +539,6 @@ def decision_record(
         decision.at_the_table.set(Attendance.objects.filter(session_id=locked.pk))
         decision.rests_on.set(list(rests_on))
         _bump(locked.pk)
-    _record_changed(locked.forum_id)
     return decision
 
 
@@ -587,7 +571,6 @@ def action_add(
             created_by=by,
         )
         _bump(locked.pk)
-    _record_changed(locked.forum_id)
     return action
 
 
@@ -599,8 +582,6 @@ def action_mark_done(*, action: Action, by: User) -> None:
         )
         if updated:
             _bump(action.session_id)
-    if updated:
-        _record_changed(action.session.forum_id)
 
 
 def action_reopen(*, action: Action) -> None:
@@ -610,8 +591,6 @@ def action_reopen(*, action: Action) -> None:
         )
         if updated:
             _bump(action.session_id)
-    if updated:
-        _record_changed(action.session.forum_id)
 
 
 def session_close(*, session: Session, by: User) -> Session | None:
@@ -681,7 +660,6 @@ def session_close(*, session: Session, by: User) -> Session | None:
             _bump(next_session.pk)
         enqueue_after_commit(send_session_summary, session_id=session.pk)
     session.refresh_from_db()
-    _record_changed(session.forum_id)
     return next_session
 
 
@@ -697,7 +675,6 @@ def session_publish(*, session: Session, visibility: str, by: User) -> None:
         raise SessionError("Only a closed session's summary can be published.")
     # Who may read the session (and its decisions and actions) changed: no cached fragment
     # may keep showing them to someone who may no longer see them.
-    _record_changed(session.forum_id)
 
 
 # Reading a session: voice balance and summary -------------------------------------
@@ -935,8 +912,6 @@ def _record_visibility(
     """Every change of an entry's visibility goes through here: it is kept with the entry
     (its history page) and in the security audit log (who, when, from, to; never content)."""
     if old != new:
-        # The place picture caches learning by who may see it: start afresh.
-        place_changed(entry.place_id)
         VisibilityChange.objects.create(
             entry=entry, changed_by=by, from_visibility=old, to_visibility=new, reason=reason
         )
@@ -988,7 +963,6 @@ def entry_create(
             entry.visibility = visibility
             entry.save(update_fields=["visibility"])
             _record_visibility(entry=entry, by=author, old=Visibility.ORGANISATION, new=visibility)
-    place_changed(place.pk)
     return entry
 
 
@@ -1016,7 +990,6 @@ def entry_update(
         locked.save()
         locked.tags.set(tags_for(tag_names))
         _record_visibility(entry=locked, by=by, old=old, new=visibility)
-    place_changed(locked.place_id)  # new words: the place picture shows them at once
     return locked
 
 
@@ -1040,7 +1013,6 @@ def entry_delete(*, entry: LearningEntry, by: User) -> None:
     """Delete an entry with its links, reviews and history."""
     permissions.require_can_edit_entry(by, entry)
     entry.delete()
-    place_changed(entry.place_id)
 
 
 def _audit_consent_given(record: StoryConsent, *, by: User) -> None:

@@ -28,11 +28,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hls_forum import compiled, page_cache
-from hls_forum.compiled import CompiledQuery
 from hls_forum.types import AuthenticatedRequest
-from partnerships import fragments
-from partnerships.models import CommissionerProfile, Place, User
+from partnerships.models import Membership, Place, User
 from partnerships.permissions import covered_place_ids, partnership_places
 from partnerships.templatetags.picture import prefetch_terms
 from privacy import audit
@@ -61,7 +58,6 @@ from .models import (
     StoryConsent,
     Visibility,
 )
-from .page_generations import LEARNING_ANY_PLACE, learning_generations, learning_reader
 from .pagination import (
     BadCursor,
     Fetch,
@@ -159,44 +155,35 @@ def _start_of(day: date) -> datetime:
 # --- A place's learning log ------------------------------------------------------------
 
 
-def _place_for_reader(request: HttpRequest, slug: str) -> Place:
-    """The place, annotated with what decides which of its learning the reader may see
-    (``fragments.reader_scope``), in one query."""
-    return fragments.place_with_reader_scope(request.user, slug)
-
-
 @require_GET
 def learning_log(request: HttpRequest, slug: str) -> HttpResponse:
     """A place's log, newest first, a page at a time by position (``?older=``/``?newer=``),
-    never by page number: no page needs a count or an offset.
-
-    Rendered once for everyone with the same view of the place (hls_forum/page_cache.py)."""
-    place = _place_for_reader(request, slug)
-
-    def build() -> tuple[dict[str, Any], int]:
-        form, entries, valid = _filtered_entries(request, place)
-        page, bad_cursor = _keyset_page(request, [("", queryset_fetch(entries.for_lists()))])
-        query_string = _query_string(request)
-        context = {
-            "place": place,
-            "form": form,
-            "filters_valid": valid,
-            "filtered": bool(query_string),
-            "page_obj": page,
-            "entries": page.entries,
-            "bad_cursor": bad_cursor,
-            "query_string": query_string,
-            "can_write": place.can_write,  # type: ignore[attr-defined]
-        }
-        return context, 400 if bad_cursor else 200
-
-    return page_cache.render_shared(
-        request,
-        f"{LOG_TEMPLATE}#results" if _is_htmx(request) else LOG_TEMPLATE,
-        scope=fragments.reader_scope(place),
-        generations=learning_generations([place.pk]),
-        build=build,
+    never by page number: no page needs a count or an offset."""
+    user: Any = request.user
+    place = get_object_or_404(
+        Place.objects.annotate(
+            can_write=Exists(
+                Membership.objects.filter(user_id=user.pk, organisation__places=OuterRef("pk"))
+            )
+        ),
+        slug=slug,
     )
+    form, entries, valid = _filtered_entries(request, place)
+    page, bad_cursor = _keyset_page(request, [("", queryset_fetch(entries.for_lists()))])
+    query_string = _query_string(request)
+    context = {
+        "place": place,
+        "form": form,
+        "filters_valid": valid,
+        "filtered": bool(query_string),
+        "page_obj": page,
+        "entries": page.entries,
+        "bad_cursor": bad_cursor,
+        "query_string": query_string,
+        "can_write": place.can_write,  # type: ignore[attr-defined]
+    }
+    template = f"{LOG_TEMPLATE}#results" if _is_htmx(request) else LOG_TEMPLATE
+    return render(request, template, context, status=400 if bad_cursor else 200)
 
 
 @require_GET
@@ -383,103 +370,42 @@ learning_feed = require_GET(PublicLearningFeed())
 # --- Search ----------------------------------------------------------------------------
 
 
-def _reader_places_and_scope(user: Any) -> tuple[list[Place], str]:
-    """The places whose partnership ``user`` belongs to (by name), and the scope string of
-    everything that decides which learning they may see anywhere: those places (``place``
-    entries), their organisations (their own entries) and the places they cover as a
-    commissioner (``commissioners`` entries). Two queries, compiled once per process."""
-    if not user.is_authenticated:
-        return [], "public"
-    places = _PARTNERSHIP_PLACES.objects(user_id=user.pk)
-    own_org_ids, covered_ids, _ = _reader_ids(user)
-    partnership = ",".join(str(place.pk) for place in places)
-    return places, f"orgs={own_org_ids};covers={covered_ids};places={partnership}"
-
-
-def _reader_ids(user: Any) -> tuple[str, str, bool]:
-    """``user``'s organisations and the places they cover as a commissioner, as ``"3,17"``
-    strings, and whether they have a commissioner profile. One query."""
-    ((own_org_ids, covered_ids, is_commissioner),) = _READER_IDS.rows(user_id=user.pk)
-    return own_org_ids or "", covered_ids or "", bool(is_commissioner)
-
-
-_PARTNERSHIP_PLACES = CompiledQuery(
-    lambda user_id: partnership_places(User(pk=user_id)).order_by("name"),
-    user_id=compiled.READER,
-)
-_READER_IDS = CompiledQuery(
-    lambda user_id: (
-        User.objects.filter(pk=user_id)
-        .annotate(
-            own_org_ids=fragments.own_organisation_ids(User(pk=user_id)),
-            covered_ids=fragments.joined_ids(
-                covered_place_ids(User(pk=user_id)),
-                by="commissionerprofile__user_id",
-                ids="place_id",
-            ),
-            has_profile=Exists(CommissionerProfile.objects.filter(user_id=OuterRef("pk"))),
-        )
-        .values_list("own_org_ids", "covered_ids", "has_profile")
-    ),
-    user_id=compiled.READER,
-)
-
-
 @require_GET
 def learning_search(request: HttpRequest) -> HttpResponse:
     """Full-text search of what the reader may see, newest first, a page at a time by
     position. By default only the reader's own places: the full-text index and the place
-    index together then read a few hundred rows, not every match in the country.
-
-    Rendered once for everyone with the same view of the places searched
-    (hls_forum/page_cache.py)."""
+    index together then read a few hundred rows, not every match in the country."""
     user = request.user
-    places, scope = _reader_places_and_scope(user)
-    where = request.GET.get("place", "")
-    own = {place.slug: place.pk for place in places}
-    if where == "" and places:
-        searched = list(own.values())  # the reader's places
-    elif where in own:
-        searched = [own[where]]
-    else:  # every place (or one outside the reader's, which the URL names)
-        searched = []
-    generations = learning_generations(searched)
-    if not searched:
-        generations.append(LEARNING_ANY_PLACE)
-
-    def build() -> tuple[dict[str, Any], int]:
-        form = SearchForm(request.GET or None, places=places)
-        page, bad_cursor = None, False
-        words = ""
-        in_your_places = False
-        if form.is_valid() and form.cleaned_data["q"].strip():
-            words = form.cleaned_data["q"].strip()
-            entries = LearningEntry.objects.visible_to(user).search(words)
-            where = form.cleaned_data["place"]
-            if where and where != ALL_PLACES:
-                entries = entries.filter(place__slug=where)
-            elif not where and places:
-                in_your_places = True
-                entries = entries.filter(place_id__in=[p.pk for p in places])
-            page, bad_cursor = _keyset_page(request, [("", queryset_fetch(entries.for_lists()))])
-        context = {
-            "form": form,
-            "words": words,
-            "page_obj": page,
-            "bad_cursor": bad_cursor,
-            "in_your_places": in_your_places,
-            "query_string": _query_string(request),
-            "full_text": _uses_postgres(),
-        }
-        return context, 400 if bad_cursor else 200
-
+    places = list(partnership_places(user).order_by("name")) if user.is_authenticated else []
+    form = SearchForm(request.GET or None, places=places)
+    page, bad_cursor = None, False
+    words = ""
+    in_your_places = False
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        words = form.cleaned_data["q"].strip()
+        entries = LearningEntry.objects.visible_to(user).search(words)
+        where = form.cleaned_data["place"]
+        if where and where != ALL_PLACES:
+            entries = entries.filter(place__slug=where)
+        elif not where and places:
+            in_your_places = True
+            entries = entries.filter(place_id__in=[p.pk for p in places])
+        page, bad_cursor = _keyset_page(request, [("", queryset_fetch(entries.for_lists()))])
+    context = {
+        "form": form,
+        "words": words,
+        "page_obj": page,
+        "bad_cursor": bad_cursor,
+        "in_your_places": in_your_places,
+        "query_string": _query_string(request),
+        "full_text": _uses_postgres(),
+    }
     template = "talking_points/learning/search.html"
-    return page_cache.render_shared(
+    return render(
         request,
         f"{template}#results" if _is_htmx(request) else template,
-        scope=scope,
-        generations=generations,
-        build=build,
+        context,
+        status=400 if bad_cursor else 200,
     )
 
 
@@ -703,9 +629,17 @@ def _link_form(request: HttpRequest, entry: LearningEntry) -> LinkForm:
         .exclude(pk=entry.pk)
         .select_related("organisation")
     )
-    sessions = Session.objects.filter(forum__place_id=entry.place_id).select_related("forum")
-    decisions = Decision.objects.filter(session__forum__place_id=entry.place_id).select_related(
-        "session__forum"
+    # Only what the person may read: a members-only or planned session of a forum they are
+    # not in is not offered, named or accepted.
+    sessions = (
+        Session.objects.visible_to(request.user)
+        .filter(forum__place_id=entry.place_id)
+        .select_related("forum")
+    )
+    decisions = (
+        Decision.objects.visible_to(request.user)
+        .filter(session__forum__place_id=entry.place_id)
+        .select_related("session__forum")
     )
     form = LinkForm(
         request.POST if request.method == "POST" else None,
@@ -766,42 +700,32 @@ def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     """What is shared with the commissioner: unread first, then (with ``show=all``) read,
     each newest first; a page at a time by position, without counting either list.
 
-    The commissioner's own page, cached until learning in a place they cover changes or
-    they mark something read (hls_forum/page_cache.py)."""
+    """
     user = request.user
-    own_org_ids, covered_ids, is_commissioner = _reader_ids(user)
-    if not is_commissioner:
-        permissions.require_commissioner(user)  # refuses, saying why
+    permissions.require_commissioner(user)
     show_all = request.GET.get("show") == "all"
-
-    def build() -> tuple[dict[str, Any], int]:
-        shared = LearningEntry.objects.review_queue_for(user).for_lists()
-        unread = per_place_fetch(
-            shared.unread_by(user), covered_place_ids(user), show=LearningEntry.objects.for_lists()
-        )
-        segments = [("", unread)]
-        if show_all:
-            segments.append((READ_SEGMENT, queryset_fetch(shared.read_by(user))))
-        page, bad_cursor = _keyset_page(request, segments)
-        for entry in page:
-            entry.is_read = page.segment_of(entry) == READ_SEGMENT
-        context = {
-            "page_obj": page,
-            "show_all": show_all,
-            "bad_cursor": bad_cursor,
-            "query_string": _query_string(request),
-            "next": request.get_full_path(),
-        }
-        return context, 400 if bad_cursor else 200
-
-    covered = [int(pk) for pk in covered_ids.split(",") if pk]
-    return page_cache.render_shared(
+    shared = LearningEntry.objects.review_queue_for(user).for_lists()
+    unread = per_place_fetch(
+        shared.unread_by(user), covered_place_ids(user), show=LearningEntry.objects.for_lists()
+    )
+    segments = [("", unread)]
+    if show_all:
+        segments.append((READ_SEGMENT, queryset_fetch(shared.read_by(user))))
+    page, bad_cursor = _keyset_page(request, segments)
+    for entry in page:
+        entry.is_read = page.segment_of(entry) == READ_SEGMENT
+    context = {
+        "page_obj": page,
+        "show_all": show_all,
+        "bad_cursor": bad_cursor,
+        "query_string": _query_string(request),
+        "next": request.get_full_path(),
+    }
+    return render(
         request,
         "talking_points/learning/review_queue.html",
-        # Which entries are read is the commissioner's own: the page is theirs alone.
-        scope=f"reader={user.pk};orgs={own_org_ids};covers={covered_ids}",
-        generations=[*learning_generations(covered), learning_reader(user.pk)],
-        build=build,
+        context,
+        status=400 if bad_cursor else 200,
     )
 
 

@@ -10,57 +10,58 @@ forum gets a 404 exactly as if the session did not exist. Writes a member may no
 from __future__ import annotations
 
 import csv
-import zoneinfo
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.http import quote_etag
+from django.views.decorators.http import (
+    condition,
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
-from hls_forum import page_cache
 from hls_forum.types import AuthenticatedRequest
-from partnerships import fragments, page_generations
 from partnerships import permissions as forum_permissions
-from partnerships.models import CommissionerProfile, Forum, ForumMembership, ForumRole
+from partnerships.models import Forum, ForumMembership, ForumRole
 from privacy import audit
 from privacy.models import AuditEventType
 
-from . import forms, live_poll, services
+from . import forms, services
 from .models import (
     Action,
     ActionStatus,
     AgendaItem,
-    Attendance,
     Contribution,
     Decision,
-    LearningLink,
     Session,
     SessionStatus,
     TalkingPoint,
 )
-from .models.wellbeing import CHECK_IN_OPENS_BEFORE, check_in_is_open
-from .page_generations import learning_generations
+from .models.wellbeing import check_in_is_open
 from .permissions import (
     can_mark_action_done,
     get_member_session_or_404,
     get_session_or_404,
     require_session_facilitator,
 )
-from .templatetags.session_tags import fill_timers
 
 POLL_SECONDS = 2
 # The live page's agenda, what was said, attendance and actions are the same for every member
 # (facilitators apart: they also see hidden contributions) at a given ``Session.version``,
-# which every change they show bumps; so they are cached by that version. The time only
-# bounds how long an old version's copy lingers.
+# which the database moves on every write to the session and the rows it holds (database
+# triggers, see the migration that adds them); so they are cached by that version. The time
+# only bounds how long an old version's copy lingers.
 LIVE_CACHE_SECONDS = 600
 
 
@@ -376,7 +377,7 @@ def _live_context(
     """What the live page's polled region shows. A fixed number of queries.
 
     ``etag`` labels what the poll shows; the full page has none, so its first poll renders
-    the region afresh and from then on carries the poll's ETag (see live_poll.py)."""
+    the region afresh and from then on carries the poll's ETag (``_poll_etag``)."""
     is_facilitator = membership.role == ForumRole.FACILITATOR
     agenda = services.agenda_with_contributions(session, include_hidden=is_facilitator)
     current = next((e for e in agenda if e.item.pk == session.current_item_id), None)
@@ -396,8 +397,6 @@ def _live_context(
         "my_attendance": mine,
         "turn": turn,
         "my_turn": turn is not None and mine is not None and turn.pk == mine.pk,
-        # Lazy: read only when the page's cached fragments (keyed by session.version, which
-        # every change they show bumps) have to be drawn again.
         "balance": SimpleLazyObject(lambda: services.voice_balance(session))
         if is_facilitator
         else None,
@@ -405,7 +404,7 @@ def _live_context(
         "actions": SimpleLazyObject(lambda: list(session.actions.order_by("pk"))),
         "live_cache_seconds": LIVE_CACHE_SECONDS,
         "poll_seconds": POLL_SECONDS,
-        "etag": etag,
+        "etag": quote_etag(etag) if etag else "",
     }
 
 
@@ -524,158 +523,15 @@ def _summary(
         )
 
 
-def _live_scope_query(user: Any) -> Any:
-    """The session (by key) with what decides the reader's view of its live page: their
-    role in its forum, their place at the table, their view of the place's learning, and
-    whether any of its decisions rests on or links to learning of another place. For
-    ``page_generations.scope_row``."""
-    place = OuterRef("forum__place_id")
-    elsewhere = Exists(
-        Decision.rests_on.through.objects.filter(decision__session=OuterRef("pk")).exclude(
-            learningentry__place_id=place
-        )
-    ) | Exists(
-        LearningLink.objects.filter(decision__session=OuterRef("pk")).exclude(entry__place_id=place)
-    )
-    return (
-        Session.objects.filter(pk=page_generations.KEY_STAND_IN)
-        .annotate(
-            role=Subquery(
-                ForumMembership.objects.filter(forum_id=OuterRef("forum_id"), user=user).values(
-                    "role"
-                )[:1]
-            ),
-            place_id=F("forum__place_id"),
-            time_zone=F("forum__place__time_zone"),
-            my_attendance=Subquery(
-                Attendance.objects.filter(session=OuterRef("pk"), user=user).values("pk")[:1]
-            ),
-            own_org_ids=fragments.own_organisation_ids(user),
-            covers_place=Exists(
-                CommissionerProfile.places.through.objects.filter(
-                    place_id=place, commissionerprofile__user=user
-                )
-            ),
-            learning_elsewhere=ExpressionWrapper(elsewhere, output_field=BooleanField()),
-        )
-        .values(
-            "pk",
-            "forum_id",
-            "place_id",
-            "time_zone",
-            "status",
-            "version",
-            "starts_at",
-            "round_robin_turn_id",
-            "role",
-            "my_attendance",
-            "own_org_ids",
-            "covers_place",
-            "learning_elsewhere",
-        )
-    )
-
-
-def _live_page(request: HttpRequest, row: dict[str, Any]) -> HttpResponse:
-    """The live page, rendered once for everyone with the same view of it
-    (hls_forum/page_cache.py).
-
-    What the page shows is the session's data at ``Session.version`` (every change to it
-    bumps the version) seen through the reader's **scope**, read with the version in one
-    query before anything the page shows:
-
-    - ``role``: a facilitator sees hidden contributions, the voice balance and the forms
-      (whose choices are the session's agenda items and decisions, the forum's members and
-      talking points, and the place's learning the facilitator may see);
-    - ``at_table``/``turn``: whether the reader has joined (the contribution form, or
-      "Join the session") and whether it is their turn to speak;
-    - ``orgs``/``covers``: with forum membership (which puts them in the place's
-      partnership), what decides which learning of the place they may see (the learning
-      decisions rest on; a facilitator's choices). Pages whose decisions rest on learning
-      of another place are not cached (the scope says nothing about other places);
-    - ``check_in``: whether the wellbeing check-in is open (it opens with the clock).
-
-    Generations: the session's, its forum's and its place's pages, the place's learning
-    and, for a facilitator's forms, people's names and talking points
-    (``partnerships.page_generations``). The countdown is filled in per response."""
-    user: Any = request.user
-    pk = row["pk"]
-    is_facilitator = row["role"] == ForumRole.FACILITATOR
-    check_in_open = row["starts_at"] - CHECK_IN_OPENS_BEFORE <= timezone.now()
-    at_table = row["my_attendance"] is not None
-    my_turn = at_table and row["my_attendance"] == row["round_robin_turn_id"]
-    scope = (
-        f"v{row['version']};role={row['role']};at_table={at_table};turn={my_turn};"
-        f"orgs={row['own_org_ids'] or ''};covers={bool(row['covers_place'])};"
-        f"check_in={check_in_open}"
-    )
-    generations = [
-        page_generations.session_pages(pk),
-        page_generations.forum_pages(row["forum_id"]),
-        page_generations.place_pages(row["place_id"]),
-        *learning_generations([row["place_id"]]),
-    ]
-    if is_facilitator:
-        generations += [page_generations.PEOPLE, page_generations.TALKING_POINTS]
-
-    def build() -> tuple[dict[str, Any], int]:
-        session = Session.objects.filter(pk=pk).select_related("forum__place").first()
-        if session is None:
-            raise Http404("No such session")
-        # The role was read with the version, before anything the page shows (a change
-        # of membership since renews the forum's pages, so this page is never served).
-        membership = ForumMembership(forum=session.forum, user=user, role=row["role"])
-        context = _live_page_context(request, session, membership, check_in_open, {})
-        context["timer_marks"] = True
-        context["page_generation"] = page_generations.fragment_generation(0, generations)
-        return context, 200
-
-    with timezone.override(zoneinfo.ZoneInfo(row["time_zone"])):
-        response = page_cache.render_shared(
-            request,
-            "talking_points/sessions/session_live.html",
-            scope=scope,
-            generations=generations,
-            build=build,
-            seconds=LIVE_CACHE_SECONDS,
-        )
-    response.content = fill_timers(response.content.decode())
-    response["Cache-Control"] = "private, no-cache"
-    return response
-
-
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A session's page. For a signed-in reader, one query first reads the session's state
-    with the reader's role in its forum (``_live_scope_query``): a live session's page for
-    a member is then served from the page cache (``_live_page``). Members of its forum may
-    read every session of it (see ``Session.objects.visible_to``), so their membership is
-    looked up with the forum and its place, and the session by its key. Anyone else goes
-    through ``visible_to``."""
-    membership = None
-    if request.user.is_authenticated:
-        row = page_generations.scope_row(
-            "live-session", _live_scope_query, user=request.user, key=pk
-        )
-        if row is None:
-            raise Http404("No such session")
-        if row["role"] and row["status"] == SessionStatus.LIVE and not row["learning_elsewhere"]:
-            return _live_page(request, row)
-        if row["role"]:
-            membership = (
-                ForumMembership.objects.filter(user=request.user, forum_id=row["forum_id"])
-                .select_related("forum__place")
-                .first()
-            )
-    if membership is not None:
-        session = Session.objects.filter(pk=pk).first()
-        if session is None:
-            raise Http404("No such session")
-        session.forum = membership.forum
-    else:
-        session = get_session_or_404(request.user, pk)
-        if not session.is_closed:  # visible_to never allows this
-            raise Http404("No such session")
+    """A session's page, fetched through ``Session.objects.visible_to``: a forum's members
+    see every session of it (planned, live or closed); anyone else only closed sessions
+    whose summary was shared with them."""
+    session = get_session_or_404(request.user, pk)
+    membership = forum_permissions.forum_membership(request.user, session.forum)
+    if membership is None and not session.is_closed:  # visible_to never allows this
+        raise Http404("No such session")
     return _detail(request, session, membership)
 
 
@@ -721,49 +577,58 @@ def session_join(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _back_to(session, "contribute")
 
 
-@require_GET
-def session_poll(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live page's polled region. Most unchanged polls never get here: the
-    ``UnchangedLivePollMiddleware`` answers them from the cache (talking_points/live_poll.py).
-    Here an unchanged session answers 304 after one query (the session's state and the
-    person's role in its forum, together)."""
-    if not request.user.is_authenticated:
-        raise Http404("No such session")
-    # Read before anything the region shows, so a change made meanwhile is never hidden.
-    token = live_poll.token_for(pk)
+def _poll_etag(request: HttpRequest, pk: int) -> str | None:
+    """What the live page's polled region shows, for this reader: the session's
+    ``version`` (which the database moves on every write to the session, its agenda,
+    attendance, contributions, decisions and actions), its state and the reader's role in
+    its forum. ``None`` (no ETag, so the view answers: 404 or a redirect) for anyone who is
+    not a member, or when the session is not live. One query."""
+    user: Any = request.user
+    if not user.is_authenticated:
+        return None
     row = (
         Session.objects.filter(pk=pk)
         .annotate(
             role=Subquery(
-                ForumMembership.objects.filter(
-                    forum_id=OuterRef("forum_id"), user=request.user
-                ).values("role")[:1]
+                ForumMembership.objects.filter(forum_id=OuterRef("forum_id"), user=user).values(
+                    "role"
+                )[:1]
             )
         )
         .values_list("version", "role", "status")
         .first()
     )
-    if row is None or row[1] is None:
-        raise Http404("No such session")
-    version, role, status = row
-    if status != SessionStatus.LIVE:
+    if row is None or row[1] is None or row[2] != SessionStatus.LIVE:
+        return None
+    version, role, _status = row
+    return _poll_tag(pk, version, role, user.pk)
+
+
+def _poll_tag(session_id: int, version: int, role: str, user_id: int) -> str:
+    return f"s{session_id}-v{version}-{role}-u{user_id}"
+
+
+@require_GET
+@condition(etag_func=_poll_etag)
+def session_poll(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live page's polled region. An unchanged one answers 304 after the ETag's one
+    query (Django's ``condition``), behind the whole middleware stack: sessions, sign-in,
+    two-step sign-in and session lifetimes are checked on every poll."""
+    session, membership = get_member_session_or_404(request.user, pk)
+    if not session.is_live:
         # The session closed (or was never opened): send everyone to its page.
         url = reverse("talking_points:session_detail", kwargs={"pk": pk})
         if _is_htmx(request):
             return HttpResponse(status=200, headers={"HX-Redirect": url})
         return redirect(url)
-    state = token or f"v{version}-{role}"
-    etag = live_poll.poll_etag(request.session.session_key, pk, state)
-    headers = {"ETag": etag, **live_poll.POLL_HEADERS}
-    if live_poll.etag_matches(request.headers.get("If-None-Match", ""), etag):
-        return HttpResponse(status=304, headers=headers)
-    session, membership = get_member_session_or_404(request.user, pk)
     with timezone.override(session.forum.place.tz):
+        # Labelled with the version read with what it shows: a change made since the ETag
+        # was read makes the next poll draw the region again.
+        etag = _poll_tag(session.pk, session.version, membership.role, request.user.pk)
         context = _live_context(request, session, membership, etag=etag)
-        template = "talking_points/sessions/session_live.html#live-state"
-        response = render(request, template, context)
-    for name, value in headers.items():
-        response[name] = value
+        response = render(request, "talking_points/sessions/session_live.html#live-state", context)
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie", "HX-Request"])
     return response
 
 

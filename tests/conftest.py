@@ -78,18 +78,10 @@ def empty_the_cache() -> None:
         client.delete(*keys)
 
 
-def render_pages_anew() -> None:
-    """The next request for any page renders it rather than serving it from the page cache
-    (hls_forum/page_cache.py), as after a deployment: to pin the queries of rendering."""
-    from hls_forum.page_cache import EVERY_PAGE, data_changed
-
-    data_changed(EVERY_PAGE)
-
-
 @pytest.fixture(autouse=True)
 def empty_shared_cache() -> None:
-    """The shared cache holds signed-in people (partnerships/auth_backends.py) and live-poll
-    tokens by id; each test database starts its ids again, so every test starts with an
+    """The shared cache holds signed-in people (partnerships/auth_backends.py) and live
+    pages' parts by id; each test database starts its ids again, so every test starts with an
     empty cache, as a new deployment would."""
     empty_the_cache()
 

@@ -309,6 +309,12 @@ class Contribution(models.Model):
         return self.author_name
 
 
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def visible_to(self, user: Any) -> DecisionQuerySet:
+        """Decisions of the sessions ``user`` may read (``Session.objects.visible_to``)."""
+        return self.filter(session__in=Session.objects.visible_to(user))
+
+
 class Decision(models.Model):
     """What a session decided, why, and who was at the table when it did."""
 
@@ -332,6 +338,8 @@ class Decision(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 
@@ -342,6 +350,12 @@ class Decision(models.Model):
 class ActionStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def visible_to(self, user: Any) -> ActionQuerySet:
+        """Actions of the sessions ``user`` may read (``Session.objects.visible_to``)."""
+        return self.filter(session__in=Session.objects.visible_to(user))
 
 
 class Action(models.Model):
@@ -370,6 +384,8 @@ class Action(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-status", "due_on", "pk"]  # open before done

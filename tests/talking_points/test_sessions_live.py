@@ -16,7 +16,7 @@ from partnerships.models import ForumMembership, ForumRole
 from talking_points import services
 from talking_points.models import AgendaItem, Contribution, Session
 from tests import factories
-from tests.conftest import World, client_for, render_pages_anew
+from tests.conftest import World, client_for
 from tests.talking_points.sessions_helpers import (  # noqa: F401
     SessionWorld,
     closed,
@@ -221,15 +221,16 @@ def test_other_participants_see_a_new_contribution_on_their_next_poll(
     assert second["ETag"] != first["ETag"]
 
 
-def test_unchanged_poll_answers_304_without_a_query(
+def test_unchanged_poll_answers_304_after_one_query(
     live: SessionWorld,  # noqa: F811
     django_assert_num_queries: Any,
 ) -> None:
     reader = client_for(live.member_b)
     etag = poll(reader, live.session)["ETag"]
 
-    # The middleware answers from the session and the live session's token in the cache.
-    with django_assert_num_queries(0):
+    # Through the whole middleware stack; the view's ETag is the session's version and the
+    # reader's role, read in one query.
+    with django_assert_num_queries(1):
         response = poll(reader, live.session, etag)
 
     assert response.status_code == 304
@@ -258,13 +259,13 @@ def test_unchanged_poll_due_a_session_update_answers_304_from_the_view(
     assert reader.session[SESSION_SEEN_AT] > session[SESSION_SEEN_AT]
 
 
-def test_a_poll_etag_is_bound_to_the_signed_in_session(live: SessionWorld) -> None:  # noqa: F811
+def test_a_poll_etag_is_bound_to_the_signed_in_person(live: SessionWorld) -> None:  # noqa: F811
     etag = poll(client_for(live.member_b), live.session)["ETag"]
 
-    other_device = client_for(live.member_b)
+    someone_else = client_for(live.member_a)
     signed_out = Client()
 
-    assert poll(other_device, live.session, etag).status_code == 200
+    assert poll(someone_else, live.session, etag).status_code == 200
     assert poll(signed_out, live.session, etag).status_code == 404
 
 
@@ -288,35 +289,6 @@ def test_a_new_role_changes_the_poll(live: SessionWorld) -> None:  # noqa: F811
     response = poll(reader, live.session, etag)
     assert response.status_code == 200
     assert response["ETag"] != etag
-
-
-def test_without_the_token_cache_the_poll_still_answers_304_from_the_database(
-    live: SessionWorld,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from talking_points import live_poll
-
-    class Down:
-        def __getattr__(self, name: str) -> Any:
-            raise ConnectionError("cache unavailable")
-
-    reader = client_for(live.member_b)
-    monkeypatch.setattr(live_poll, "cache", Down())
-    first = poll(reader, live.session)
-    second = poll(reader, live.session, first["ETag"])
-    services.contribution_add(
-        session=live.session,
-        agenda_item_id=live.first.pk,
-        user=live.member_a,
-        text="Words while the cache was down",
-        anonymous=False,
-    )
-    third = poll(reader, live.session, first["ETag"])
-
-    assert first.status_code == 200
-    assert second.status_code == 304
-    assert third.status_code == 200
-    assert "Words while the cache was down" in third.content.decode()
 
 
 def test_poll_etag_differs_per_person(live: SessionWorld) -> None:  # noqa: F811
@@ -344,15 +316,12 @@ def _add_contributions(sw: SessionWorld, count: int) -> None:
         )
 
 
-def _count_queries(client: Any, path: str, *, anew: bool = False, **kwargs: Any) -> int:
-    """Queries of a request in the steady state; ``anew``: of rendering the page rather
-    than serving it from the page cache (hls_forum/page_cache.py)."""
+def _count_queries(client: Any, path: str, **kwargs: Any) -> int:
+    """Queries of a request in the steady state."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(path, **kwargs)  # steady state: the signed-in person is cached after this
-    if anew:
-        render_pages_anew()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path, **kwargs)
     assert response.status_code == 200
@@ -369,8 +338,8 @@ def test_live_page_and_changed_poll_queries_do_not_grow_with_contributions(
     page = live.session.get_absolute_url()
     poll_url = url("session_poll", live.session.pk)
     few = (
-        _count_queries(facilitator, page, anew=True),
-        _count_queries(participant, page, anew=True),
+        _count_queries(facilitator, page),
+        _count_queries(participant, page),
         _count_queries(facilitator, poll_url, headers={"HX-Request": "true"}),
     )
 
@@ -380,21 +349,16 @@ def test_live_page_and_changed_poll_queries_do_not_grow_with_contributions(
         session=live.session, by=live.facilitator, text="Do it", owner=live.member_a, due_on=None
     )
     many = (
-        _count_queries(facilitator, page, anew=True),
-        _count_queries(participant, page, anew=True),
+        _count_queries(facilitator, page),
+        _count_queries(participant, page),
         _count_queries(facilitator, poll_url, headers={"HX-Request": "true"}),
     )
 
     assert few == many
     # The person comes from the cache; the decisions rest on no learning, so no learning
-    # query; the agenda, what was said, attendance and actions are drawn again (each change
-    # above moved Session.version, which keys their cached copies) but the voice balance and
-    # actions are read only for that; the talking point's parts come from the cache. The
-    # page is rendered (not served from the page cache): first the scope query (the
-    # session's version with the reader's role, place at the table and view of learning).
-    assert many == (12, 7, 8)
-    # Served from the page cache: the scope query alone.
-    assert (_count_queries(facilitator, page), _count_queries(participant, page)) == (1, 1)
+    # query; what was said, the agenda, attendance and actions come from their copies cached
+    # by Session.version (the steady state) and the actions are read only to draw them.
+    assert many == (15, 8, 11)
 
 
 def test_summary_forum_and_list_pages_have_pinned_query_counts(
@@ -409,7 +373,7 @@ def test_summary_forum_and_list_pages_have_pinned_query_counts(
         reverse("talking_points:forum_actions", kwargs={"slug": closed.world.forum.slug}),
         reverse("talking_points:forum_decisions", kwargs={"slug": closed.world.forum.slug}),
     ]
-    before = [_count_queries(client, p, anew=True) for p in pages]
+    before = [_count_queries(client, p) for p in pages]
 
     for _ in range(3):
         sw_session = factories.SessionFactory(
@@ -417,7 +381,7 @@ def test_summary_forum_and_list_pages_have_pinned_query_counts(
         )
         factories.DecisionFactory(session=sw_session)
         factories.ActionFactory(session=sw_session)
-    after = [_count_queries(client, p, anew=True) for p in pages]
+    after = [_count_queries(client, p) for p in pages]
 
     assert before == after
     # The summary: one glossary query (explained terms) and one for the learning linked to
