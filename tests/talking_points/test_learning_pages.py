@@ -336,23 +336,22 @@ def _deep(client: Client, url: str) -> str:
 
 
 PAGES = [
-    # (page, persona, queries, cached): the queries a request makes beyond the session's
-    # own, when the page is rendered and when it is served from the page cache.
-    ("log", "anonymous", 4, 1),
-    ("log", "member_a", 4, 1),
-    ("log", "member_b", 4, 1),
-    ("log", "commissioner", 4, 1),
-    ("log deep", "member_a", 4, 1),
-    ("log kind", "member_a", 4, 1),
-    ("log tag", "commissioner", 4, 1),
-    ("search", "anonymous", 2, 0),
-    ("search", "member_a", 4, 2),
-    ("search", "commissioner", 4, 2),
-    ("search all places", "member_a", 4, 2),
-    ("search deep", "member_a", 4, 2),
-    ("queue", "commissioner", 3, 1),
-    ("queue all", "commissioner", 3, 1),
-    ("queue all deep", "commissioner", 3, 1),
+    # (page, persona, queries): the queries a request makes beyond the session's own.
+    ("log", "anonymous", 4),
+    ("log", "member_a", 4),
+    ("log", "member_b", 4),
+    ("log", "commissioner", 4),
+    ("log deep", "member_a", 4),
+    ("log kind", "member_a", 4),
+    ("log tag", "commissioner", 4),
+    ("search", "anonymous", 2),
+    ("search", "member_a", 3),
+    ("search", "commissioner", 3),
+    ("search all places", "member_a", 3),
+    ("search deep", "member_a", 3),
+    ("queue", "commissioner", 3),
+    ("queue all", "commissioner", 3),
+    ("queue all deep", "commissioner", 3),
 ]
 
 
@@ -371,7 +370,7 @@ def _url(world: World, page: str) -> str:
     }[page]
 
 
-@pytest.mark.parametrize(("page", "persona", "expected", "cached"), PAGES)
+@pytest.mark.parametrize(("page", "persona", "expected"), PAGES)
 def test_list_pages_make_the_same_queries_with_3_or_40_entries_a_visibility(
     world: World,
     settings: Any,
@@ -379,7 +378,6 @@ def test_list_pages_make_the_same_queries_with_3_or_40_entries_a_visibility(
     page: str,
     persona: str,
     expected: int,
-    cached: int,
 ) -> None:
     settings.PAGE_SIZE = 4
     client = client_for(world.user(persona))
@@ -391,14 +389,11 @@ def test_list_pages_make_the_same_queries_with_3_or_40_entries_a_visibility(
     client.get(url)  # the session's own queries settle (last seen, MFA check)
     with django_assert_num_queries(expected):
         small = client.get(url)
-    _grow(world, 37)  # new entries: a new generation of the place's pages
+    _grow(world, 37)
     with django_assert_num_queries(expected):
         large = client.get(url)
     assert small.status_code == large.status_code == 200
     assert b"entry-item" in large.content
-    with django_assert_num_queries(cached):
-        again = client.get(url)
-    assert _without_per_response_values(again) == _without_per_response_values(large)
 
 
 def _without_per_response_values(response: Any) -> bytes:

@@ -1,6 +1,6 @@
-"""Issue 8, point 4: the live session page makes the same number of queries whatever the
+"""The live session page makes the same number of queries whatever the
 amount of data (contributions, people at the table, agenda items, decisions, actions), for
-every persona who can open it, on a first visit (cached fragments empty) and a later one.
+every persona who can open it, on a first visit and a later one.
 People outside the forum get a 404, in a pinned number of queries too.
 """
 
@@ -73,21 +73,17 @@ def add_data(sw: SessionWorld, n: int) -> None:
 # Per persona: (queries on a first visit, on a later one). A first visit includes the
 # session and the signed-in person, which later ones read from the cache.
 LIVE_PAGE = {
-    # the session (with forum and place), agenda, contributions, attendance,
-    # decisions, who was at the table, and (some decisions rest on learning) the learning
-    # each rests on and links to, as the reader may see it. Cold: also the session and the
-    # person, the talking point's parts and the actions (the agenda, what was said,
-    # attendance and actions are cached by Session.version).
-    # The scope query first (the session's version with the reader's role, place at the
-    # table and view of learning); a later visit is served from the page cache
-    # (hls_forum/page_cache.py): the scope query alone.
-    "participant": (13, 1),
-    # ... and the voice balance (cold), and the facilitator's forms: which agenda item,
-    # which learning a decision rests on, who does an action, after which decision, and the
-    # talking points to add. Over the issue's 12 on the first visit only; a later visit is
-    # served from the page cache.
-    "facilitator": (20, 1),
-    "outsider": (4, 2),  # 404: no membership, and the session is not one they may read
+    # the session, the reader's membership, agenda, contributions, attendance, decisions,
+    # who was at the table, and (some decisions rest on learning) the learning each rests
+    # on and links to, as the reader may see it. Cold: also the session and the person, and
+    # what was said, the agenda, attendance and actions, which are cached by
+    # Session.version.
+    "participant": (13, 10),
+    # ... and the voice balance, and the facilitator's forms: which agenda item, which
+    # learning a decision rests on, who does an action, after which decision, and the
+    # talking points to add.
+    "facilitator": (20, 17),
+    "outsider": (3, 1),  # 404: the session is not one they may read
     "anonymous": (1, 1),  # 404
 }
 

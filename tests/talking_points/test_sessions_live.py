@@ -385,12 +385,11 @@ def test_summary_forum_and_list_pages_have_pinned_query_counts(
 
     assert before == after
     # The summary: one glossary query (explained terms) and one for the learning linked to
-    # the session (its decisions rest on none); the forum page: its summary and sessions
-    # panel are cached (partnerships.fragments); the decisions page: one learning prefetch.
-    # The summary starts with the scope query (the session is not live: then rendered as
-    # before); the forum page is rendered (not served whole from the page cache): the
-    # scope, the forum and its place, and the member's open actions.
-    assert after == [13, 3, 7, 4, 4, 4]
+    # the session (its decisions rest on none); the forum page: the forum, the reader's
+    # membership, the glossary, the member count and facilitators, then the panel's
+    # upcoming and past sessions, decisions and open actions; the decisions page: one
+    # learning prefetch.
+    assert after == [12, 9, 7, 4, 4, 4]
 
 
 # --- Moving through the agenda -------------------------------------------------------
