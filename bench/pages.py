@@ -65,8 +65,8 @@ def pages_and_personas(path: Path = PERSONAS_FILE) -> tuple[list[Page], dict[str
     poll = reverse("talking_points:session_poll", kwargs={"pk": live})
 
     pages = [
-        Page("bare view", reverse("bench_ok")),
-        Page("bare view signed in", reverse("bench_ok"), persona="member", target_ratio=0.5),
+        Page("bare view", reverse("bench:ok")),
+        Page("bare view signed in", reverse("bench:ok"), persona="member", target_ratio=0.5),
         Page(
             "place dashboard",
             reverse("partnerships:place_picture", kwargs=place),

@@ -65,7 +65,7 @@ def test_the_same_view_is_rendered_once(world: World, django_assert_num_queries:
     first.get(log_url(world))
     colleague = factories.MembershipFactory(organisation=world.org_a, role="staff").user
     second = client_for(colleague)
-    second.get("/bench/ok")  # the session's own first-request work
+    second.get(reverse("home"))  # the session's own first-request work
     with django_assert_num_queries(1):  # the place and the reader's view: no rendering
         assert "Shared with the place" in second.get(log_url(world)).content.decode()
 

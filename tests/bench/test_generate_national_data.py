@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 
+from bench.national_data import NATIONAL, checksum, copy_columns, plan
 from partnerships.models import CommissionerProfile, Forum, Organisation, Place, User
-from partnerships.national_data import NATIONAL, checksum, copy_columns, plan
 from reminders.models import Delivery
 from talking_points.models import (
     Contribution,
@@ -29,7 +29,7 @@ from talking_points.models import (
     Visibility,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bench_installed")]
 
 TINY = 0.001
 
