@@ -103,8 +103,12 @@ MIDDLEWARE = [
     "hls_forum.middleware.PrivateCacheControlMiddleware",
 ]
 
-if env_bool("BENCH_QUERY_COUNT"):
-    MIDDLEWARE.insert(0, "hls_forum.querycount.QueryCountHeaderMiddleware")
+# Benchmarks only (bench/web.py sets it): the bench app, with its yardstick view at
+# /bench/ok, the generate_national_data command and an X-Queries header on every response.
+BENCH = env_bool("BENCH")
+if BENCH:
+    INSTALLED_APPS.append("bench")
+    MIDDLEWARE.insert(0, "bench.querycount.QueryCountHeaderMiddleware")
 
 ROOT_URLCONF = "hls_forum.urls"
 WSGI_APPLICATION = "hls_forum.wsgi.application"

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,7 +13,6 @@ admin.site.site_header = "HLS Forum administration"
 urlpatterns = [
     path("", partnership_views.home, name="home"),
     path("healthz", partnership_views.healthz, name="healthz"),
-    path("bench/ok", partnership_views.bench_ok, name="bench_ok"),
     path("about/privacy/", privacy_views.notice, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
@@ -21,6 +21,9 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("reminders.urls")),
 ]
+
+if apps.is_installed("bench"):  # only with BENCH=1: never in production
+    urlpatterns.insert(0, path("bench/", include("bench.urls")))
 
 handler400 = "partnerships.views.bad_request"
 handler403 = "partnerships.views.permission_denied"

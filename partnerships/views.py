@@ -60,15 +60,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-@require_GET
-def bench_ok(request: HttpRequest) -> HttpResponse:
-    """The lightest page there is: the benchmark's yardstick. Touching ``request.user``
-    makes the signed-in variant pay for its session and user, as every real page does."""
-    return HttpResponse(
-        "ok" if not request.user.is_authenticated else "ok, signed in", content_type="text/plain"
-    )
-
-
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else ""
     return render(request, "403.html", {"message": message}, status=403)

@@ -370,7 +370,6 @@ ROUTES: dict[str, Route] = {
     # --- Foundation (hls_forum/urls.py, partnerships/urls.py) ----------------------------------
     "home": Route(get=everyone(200)),
     "healthz": Route(get=everyone(200)),
-    "bench_ok": Route(get=everyone(200)),  # the benchmark's yardstick: says "ok", nothing else
     "privacy": Route(get=everyone(200)),
     "talking_points:talking_point_list": Route(get=everyone(200)),
     "partnerships:dashboard": Route(get=signed_in(200)),

@@ -1,11 +1,11 @@
-"""Generate national-scale data from a seed and COPY it into PostgreSQL (issue 8).
+"""Generate national-scale data from a seed and COPY it into PostgreSQL.
 
-    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/hls_national \\
+    BENCH=1 DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/hls_national \\
         .venv/bin/python manage.py generate_national_data --seed 1
 
 At ``--scale 1``: 300 places, 10,000 organisations, 50,000 people (1,000 commissioners),
 1,000,000 learning entries, 20,000 sessions, 500,000 contributions, 200,000 deliveries.
-The same seed, scale and anchor give the same rows, id for id. See partnerships/national_data.py.
+The same seed, scale and anchor give the same rows, id for id. See bench/national_data.py.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 
-from partnerships import national_data
-from partnerships.national_data import DEFAULT_ANCHOR, Loader, NationalData
+from bench import national_data
+from bench.national_data import DEFAULT_ANCHOR, Loader, NationalData
 
 
 class Command(BaseCommand):
@@ -121,7 +121,7 @@ class Command(BaseCommand):
                 return
             busy = []
             for table in tables:
-                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {qn(table)})")  # noqa: S608
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {qn(table)})")
                 if cursor.fetchone()[0]:
                     busy.append(table)
         if busy:

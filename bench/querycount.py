@@ -1,6 +1,6 @@
 """Benchmark support: report how many SQL queries a request ran, in an ``X-Queries`` header.
 
-Installed only when ``BENCH_QUERY_COUNT=1`` (the benchmark sets it); never in normal runs.
+Installed only with ``BENCH=1`` (the benchmark sets it); never in production.
 """
 
 from __future__ import annotations

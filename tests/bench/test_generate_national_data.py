@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 
+from bench.national_data import NATIONAL, checksum, copy_columns, plan
 from partnerships.models import CommissionerProfile, Forum, Organisation, Place, User
-from partnerships.national_data import NATIONAL, checksum, copy_columns, plan
 from reminders.models import Delivery
 from talking_points.models import (
     Contribution,
@@ -29,7 +29,7 @@ from talking_points.models import (
     Visibility,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bench_installed")]
 
 TINY = 0.001
 
@@ -197,7 +197,9 @@ def test_bench_pages_answer_on_generated_data(tmp_path: Path) -> None:
         "learning log": 200,
         "learning log deep page": 200,
         "learning log filtered": 200,
+        "entry page": 200,
         "search": 200,
+        "varied search": 200,
         "review queue": 200,
         "forum page": 200,
         "live session": 200,
@@ -222,6 +224,43 @@ def test_bench_pages_show_generated_entries_to_the_member(tmp_path: Path) -> Non
     commissioner = Client()
     commissioner.force_login(User.objects.get(email=personas["commissioner"]))
     assert len(commissioner.get(queue.path).context["page_obj"].entries) > 0
+
+
+def test_bench_entry_page_shows_the_member_responses_replies_and_links(tmp_path: Path) -> None:
+    from bench.pages import pages_and_personas
+
+    generate(tmp_path, scale=TINY, seed=1)
+    pages, personas = pages_and_personas(tmp_path / "personas.json")
+    pages_again, _ = pages_and_personas(tmp_path / "personas.json")
+    entry_page = next(p for p in pages if p.name == "entry page")
+    client = Client()
+    client.force_login(User.objects.get(email=personas["member"]))
+
+    response = client.get(entry_page.path)
+
+    threads = list(response.context["threads"])
+    assert threads
+    assert any(thread.replies.all() for thread in threads)
+    assert {link.relation for link in response.context["links_out"]} == {
+        "came_from",
+        "led_to",
+        "relates_to",
+    }
+    # A second run finds the same entry and adds nothing.
+    assert next(p for p in pages_again if p.name == "entry page").path == entry_page.path
+    assert Review.objects.filter(entry_id=response.context["entry"].pk).count() == len(
+        threads
+    ) + sum(len(thread.replies.all()) for thread in threads)
+
+
+def test_bench_search_words_each_find_generated_entries(tmp_path: Path) -> None:
+    from bench.pages import search_words
+
+    generate(tmp_path, scale=TINY, seed=1)
+    words = search_words()
+
+    assert len(words) >= 50
+    assert [w for w in words if not LearningEntry.objects.search(w).exists()] == []
 
 
 def test_generated_outsider_is_refused_the_live_session(tmp_path: Path) -> None:
