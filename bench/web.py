@@ -415,16 +415,9 @@ def main() -> None:
         action="store_true",
         help="one new learning entry a second in the pages' place throughout",
     )
-    parser.add_argument(
-        "--render-every-time",
-        action="store_true",
-        help="turn the page cache off (PAGE_CACHE_SECONDS=0): every page is rendered",
-    )
     args = parser.parse_args()
 
     env = production_env(args.port)
-    if args.render_every_time:
-        env["PAGE_CACHE_SECONDS"] = "0"
     from bench.database import ensure_database
 
     ensure_database(env["DATABASE_URL"])
