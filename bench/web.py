@@ -490,7 +490,6 @@ def main() -> None:
     print(
         f"\n{data}; {args.connections} connections, {args.duration} s per page, "
         f"{args.workers} gunicorn {worker}, {os.cpu_count()} cores"
-        + (", page cache off" if args.render_every_time else "")
         + (f"; busy: {written or 'no'} entries written, one a second" if args.busy else "")
         + "\n"
     )
