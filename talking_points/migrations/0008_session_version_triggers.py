@@ -82,7 +82,8 @@ POSTGRES_REVERSE = [
 
 
 def _bump(session_id: str) -> str:
-    return f"UPDATE talking_points_session SET version = version + 1 WHERE id = {session_id};"
+    # Fixed text (NEW.id, OLD.session_id …), never input.
+    return f"UPDATE talking_points_session SET version = version + 1 WHERE id = {session_id};"  # noqa: S608
 
 
 SQLITE = [
