@@ -624,7 +624,7 @@ def session_poll(request: HttpRequest, pk: int) -> HttpResponse:
     with timezone.override(session.forum.place.tz):
         # Labelled with the version read with what it shows: a change made since the ETag
         # was read makes the next poll draw the region again.
-        etag = _poll_tag(session.pk, session.version, membership.role, request.user.pk)
+        etag = _poll_tag(session.pk, session.version, membership.role, membership.user_id)
         context = _live_context(request, session, membership, etag=etag)
         response = render(request, "talking_points/sessions/session_live.html#live-state", context)
     response["Cache-Control"] = "private, no-cache"

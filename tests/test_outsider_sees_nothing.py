@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -43,7 +44,7 @@ class Secrets:
 
 def _secrets(world: World) -> Secrets:
     forum = factories.ForumFactory(place=world.place, name=SECRET_FORUM, access="invite")
-    facilitator = factories.UserFactory()
+    facilitator: Any = factories.UserFactory()
     factories.ForumMembershipFactory(forum=forum, user=facilitator, role="facilitator")
     points = [factories.report_point(n) for n in ("6", "4")]
 
