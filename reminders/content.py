@@ -181,7 +181,8 @@ def actions_falling_due(*, forum: Forum, recipient: Any, before: datetime.date) 
     the one session trust query). One query."""
     actions = (
         Action.objects.filter(
-            session__in=Session.objects.visible_to(recipient).filter(forum=forum),
+            Session.objects.visible_at(recipient, "session_id"),
+            session__forum=forum,
             status=ActionStatus.OPEN,
             due_on__isnull=False,
             due_on__lte=before,
@@ -244,9 +245,9 @@ def questions_awaiting_answer(*, user: Any) -> list[DigestItem]:
     latest = Review.objects.filter(in_reply_to=OuterRef("pk")).order_by("-created_at", "-pk")
     threads = (
         Review.objects.filter(
+            LearningEntry.objects.visible_at(user, "entry_id"),
             author=user,
             in_reply_to__isnull=True,
-            entry__in=LearningEntry.objects.visible_to(user),
         )
         .annotate(
             last_author=Subquery(latest.values("author_id")[:1]),
@@ -278,7 +279,8 @@ def responses_to_organisation_entries(
     own = Membership.objects.filter(user=user).values("organisation_id")
     reviews = (
         Review.objects.filter(
-            entry__in=LearningEntry.objects.visible_to(user).filter(organisation_id__in=own),
+            LearningEntry.objects.visible_at(user, "entry_id"),
+            entry__organisation_id__in=own,
             created_at__gte=since,
             created_at__lt=until,
         )

@@ -63,6 +63,12 @@ class SessionQuerySet(models.QuerySet["Session"]):
         ) & place_partnership_q(user, "forum__place")
         return self.filter(member | public | place)
 
+    def visible_at(self, user: Any, ref: str) -> Exists:
+        """A condition for another model's rows: the session at ``ref`` (such as
+        ``"session_id"``) is one ``user`` may read (``visible_to``), checked by key for each
+        row the outer query reads, rather than listing every session they may read."""
+        return Exists(self.visible_to(user).filter(pk=OuterRef(ref)))
+
 
 class Session(models.Model):
     """A forum's meeting: planned, then live, then closed."""
@@ -312,7 +318,7 @@ class Contribution(models.Model):
 class DecisionQuerySet(models.QuerySet["Decision"]):
     def visible_to(self, user: Any) -> DecisionQuerySet:
         """Decisions of the sessions ``user`` may read (``Session.objects.visible_to``)."""
-        return self.filter(session__in=Session.objects.visible_to(user))
+        return self.filter(Session.objects.visible_at(user, "session_id"))
 
 
 class Decision(models.Model):
@@ -355,7 +361,7 @@ class ActionStatus(models.TextChoices):
 class ActionQuerySet(models.QuerySet["Action"]):
     def visible_to(self, user: Any) -> ActionQuerySet:
         """Actions of the sessions ``user`` may read (``Session.objects.visible_to``)."""
-        return self.filter(session__in=Session.objects.visible_to(user))
+        return self.filter(Session.objects.visible_at(user, "session_id"))
 
 
 class Action(models.Model):
