@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -109,7 +110,11 @@ class LearningEntryQuerySet(models.QuerySet["LearningEntry"]):
 
     def for_lists(self) -> LearningEntryQuerySet:
         """What a list row shows, in a fixed number of queries."""
-        return self.select_related("organisation", "place", "author").prefetch_related("tags")
+        return (
+            self.select_related("organisation", "place", "author")
+            .prefetch_related("tags")
+            .defer("search_document")
+        )
 
     def search(self, words: str) -> LearningEntryQuerySet:
         """Entries matching ``words``. PostgreSQL: full-text search (English stemming, the
@@ -122,7 +127,7 @@ class LearningEntryQuerySet(models.QuerySet["LearningEntry"]):
             from django.contrib.postgres.search import SearchQuery
 
             query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
-            return self.annotate(search_document=search_vector()).filter(search_document=query)
+            return self.filter(search_document=query)
         result = self
         for word in words.split()[:20]:
             any_field = Q()
@@ -204,6 +209,10 @@ class LearningEntry(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # What full-text search matches (PostgreSQL): kept by a database trigger from the text
+    # fields on every write, so a search reads it instead of analysing each row's text
+    # again (migration 0009). Empty on SQLite, whose search matches the text itself.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = LearningEntryQuerySet.as_manager()
 
@@ -472,11 +481,3 @@ class ReviewRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.entry_id}"
-
-
-def search_vector() -> Any:
-    """The full-text expression, identical in the GIN index (migration 0004) and in queries,
-    so PostgreSQL can use the index. PostgreSQL only."""
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector(*SEARCH_FIELDS, config=SEARCH_CONFIG)

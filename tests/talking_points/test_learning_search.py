@@ -53,7 +53,18 @@ def test_postgres_search_uses_the_gin_index(entries: None) -> None:
         sql, params = query.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "learning_entry_search" in plan
+    assert "learning_search_document" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text only")
+def test_an_entry_s_search_document_follows_every_write(entries: None) -> None:
+    """The stored document is kept by the database, so an ``update()`` (or the admin)
+    finds the new words as a form's save does."""
+    entry = LearningEntry.objects.get(title="Bus routes")
+
+    LearningEntry.objects.filter(pk=entry.pk).update(body="Allotment harvest shared")
+
+    assert titles("allotment") == {"Bus routes"}
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite fallback only")
