@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from .views import talking_points as views
 from .urls_learning import urlpatterns as learning_urlpatterns
 from .urls_sessions import urlpatterns as session_urlpatterns
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_learning as views
+from .views import learning as views
 
 urlpatterns = [
     path("places/<slug:slug>/learning/", views.learning_log, name="learning_log"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_sessions as views
+from .views import sessions as views
 
 urlpatterns = [
     path(

@@ -35,8 +35,8 @@ from partnerships.templatetags.picture import prefetch_terms
 from privacy import audit
 from privacy.models import AuditEventType
 
-from . import permissions, services
-from .forms import (
+from .. import permissions, services
+from ..forms import (
     ALL_PLACES,
     LearningEntryForm,
     LearningFilterForm,
@@ -47,7 +47,7 @@ from .forms import (
     ShareForm,
     StoryConsentForm,
 )
-from .models import (
+from ..models import (
     Decision,
     LearningEntry,
     LearningKind,
@@ -58,7 +58,7 @@ from .models import (
     StoryConsent,
     Visibility,
 )
-from .pagination import (
+from ..pagination import (
     BadCursor,
     Fetch,
     KeysetPage,
@@ -66,7 +66,7 @@ from .pagination import (
     per_place_fetch,
     queryset_fetch,
 )
-from .rendering import plain_text, render_markdown
+from ..rendering import plain_text, render_markdown
 
 LOG_TEMPLATE = "talking_points/learning/log.html"
 PRINT_PAGE_SIZE = 100

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from partnerships.models import Forum, Organisation, Place, User
 
-from .models import (
+from ..models import (
     AgendaItem,
     ConsentMethod,
     Decision,
@@ -31,8 +31,8 @@ from .models import (
     TalkingPoint,
     Visibility,
 )
-from .models.sessions import MAX_CONTRIBUTION_CHARS, MAX_TIME_BOX_MINUTES
-from .rendering import UNSAFE_MARKUP
+from ..models.sessions import MAX_CONTRIBUTION_CHARS, MAX_TIME_BOX_MINUTES
+from ..rendering import UNSAFE_MARKUP
 
 # --- Forum sessions ---------------------------------------------------------------
 

@@ -41,8 +41,8 @@ from partnerships.models import (
 from privacy import audit
 from privacy.models import AuditEventType
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     Action,
     ActionStatus,
     AgendaItem,
@@ -66,7 +66,7 @@ from .models import (
     Visibility,
     VisibilityChange,
 )
-from .models.sessions import MAX_CONTRIBUTION_CHARS, MAX_TIME_BOX_MINUTES
+from ..models.sessions import MAX_CONTRIBUTION_CHARS, MAX_TIME_BOX_MINUTES
 
 # --- Forum sessions ---------------------------------------------------------------
 #
@@ -603,7 +603,7 @@ def session_close(*, session: Session, by: User) -> Session | None:
     Guarantee: closing twice closes once (the second gets a SessionError). Returns the
     session the unfinished items went to, or None.
     """
-    from .tasks import send_session_summary
+    from ..tasks import send_session_summary
 
     with transaction.atomic():
         now = timezone.now()
@@ -1147,7 +1147,7 @@ def review_create(*, entry: LearningEntry, author: User, kind: str, text: str) -
     response is stored, the entry is marked read, and the organisation's email is queued only
     after commit.
     """
-    from .tasks import notify_review
+    from ..tasks import notify_review
 
     permissions.require_can_review_entry(author, entry)
     if kind == ReviewKind.REPLY:
@@ -1161,7 +1161,7 @@ def review_create(*, entry: LearningEntry, author: User, kind: str, text: str) -
 
 def review_reply(*, review: Review, author: User, text: str) -> Review:
     """Reply in a response's thread; the other people in it are emailed after commit."""
-    from .tasks import notify_review
+    from ..tasks import notify_review
 
     permissions.require_can_reply_to_review(author, review)
     with transaction.atomic():

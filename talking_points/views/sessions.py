@@ -37,8 +37,8 @@ from partnerships.models import Forum, ForumMembership, ForumRole
 from privacy import audit
 from privacy.models import AuditEventType
 
-from . import forms, services
-from .models import (
+from .. import forms, services
+from ..models import (
     Action,
     ActionStatus,
     AgendaItem,
@@ -48,8 +48,8 @@ from .models import (
     SessionStatus,
     TalkingPoint,
 )
-from .models.wellbeing import check_in_is_open
-from .permissions import (
+from ..models.wellbeing import check_in_is_open
+from ..permissions import (
     can_mark_action_done,
     get_member_session_or_404,
     get_session_or_404,
