@@ -25,10 +25,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hls_forum.types import AuthenticatedRequest
+from hls_forum.http import safe_next
+from hls_forum.spreadsheet import csv_cell
+from hls_forum.types import AuthenticatedRequest, HtmxRequest
 from partnerships.models import Membership, Place, User
 from partnerships.permissions import covered_place_ids, partnership_places
 from partnerships.templatetags.picture import prefetch_terms
@@ -101,20 +102,6 @@ def _keyset_page(
     return page, False
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    """django-htmx's middleware sets ``request.htmx``; a boosted link counts too."""
-    return bool(getattr(request, "htmx", False))
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 def _filtered_entries(request: HttpRequest, place: Place) -> tuple[LearningFilterForm, Any, bool]:
     """The place's entries the reader may see, narrowed by the filters in the URL.
 
@@ -156,7 +143,7 @@ def _start_of(day: date) -> datetime:
 
 
 @require_GET
-def learning_log(request: HttpRequest, slug: str) -> HttpResponse:
+def learning_log(request: HtmxRequest, slug: str) -> HttpResponse:
     """A place's log, newest first, a page at a time by position (``?older=``/``?newer=``),
     never by page number: no page needs a count or an offset."""
     user: Any = request.user
@@ -182,7 +169,7 @@ def learning_log(request: HttpRequest, slug: str) -> HttpResponse:
         "query_string": query_string,
         "can_write": place.can_write,  # type: ignore[attr-defined]
     }
-    template = f"{LOG_TEMPLATE}#results" if _is_htmx(request) else LOG_TEMPLATE
+    template = f"{LOG_TEMPLATE}#results" if request.htmx else LOG_TEMPLATE
     return render(request, template, context, status=400 if bad_cursor else 200)
 
 
@@ -208,14 +195,6 @@ def learning_compare(request: HttpRequest, slug: str) -> HttpResponse:
         + (f"&{filters}" if filters else ""),
     }
     return render(request, "talking_points/learning/compare.html", context)
-
-
-def _csv_cell(value: Any) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 class _Echo:
@@ -258,7 +237,7 @@ def learning_export_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
         for entry in entries.for_lists().iterator(chunk_size=500):
             yield writer.writerow(
                 [
-                    _csv_cell(value)
+                    csv_cell(value)
                     for value in (
                         timezone.localtime(entry.created_at, place.tz).strftime("%Y-%m-%d %H:%M"),
                         entry.get_kind_display(),
@@ -371,7 +350,7 @@ learning_feed = require_GET(PublicLearningFeed())
 
 
 @require_GET
-def learning_search(request: HttpRequest) -> HttpResponse:
+def learning_search(request: HtmxRequest) -> HttpResponse:
     """Full-text search of what the reader may see, newest first, a page at a time by
     position. By default only the reader's own places: the full-text index and the place
     index together then read a few hundred rows, not every match in the country."""
@@ -403,7 +382,7 @@ def learning_search(request: HttpRequest) -> HttpResponse:
     template = "talking_points/learning/search.html"
     return render(
         request,
-        f"{template}#results" if _is_htmx(request) else template,
+        f"{template}#results" if request.htmx else template,
         context,
         status=400 if bad_cursor else 200,
     )
@@ -740,7 +719,7 @@ def entry_mark_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     read = request.POST.get("read", "1") != "0"
     services.review_mark_read(entry=entry, user=request.user, read=read)
     messages.success(request, f"“{entry.title}” is marked as {'read' if read else 'unread'}.")
-    return HttpResponseRedirect(_safe_next(request, entry.get_absolute_url()))
+    return HttpResponseRedirect(safe_next(request, entry.get_absolute_url()))
 
 
 @login_required

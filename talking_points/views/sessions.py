@@ -31,7 +31,8 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from hls_forum.types import AuthenticatedRequest
+from hls_forum.spreadsheet import csv_cell
+from hls_forum.types import AuthenticatedRequest, HtmxRequest
 from partnerships import permissions as forum_permissions
 from partnerships.models import Forum, ForumMembership, ForumRole
 from privacy import audit
@@ -85,10 +86,6 @@ def _facilitator_or_403(request: HttpRequest, forum: Forum) -> ForumMembership:
 def _posted(request: HttpRequest) -> Any:
     """Bind a form on POST even when nothing was sent, so an empty post shows its errors."""
     return request.POST if request.method == "POST" else None
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _page(request: HttpRequest, items: Any, per_page: int = 20) -> Any:
@@ -610,7 +607,7 @@ def _poll_tag(session_id: int, version: int, role: str, user_id: int) -> str:
 
 @require_GET
 @condition(etag_func=_poll_etag)
-def session_poll(request: HttpRequest, pk: int) -> HttpResponse:
+def session_poll(request: HtmxRequest, pk: int) -> HttpResponse:
     """The live page's polled region. An unchanged one answers 304 after the ETag's one
     query (Django's ``condition``), behind the whole middleware stack: sessions, sign-in,
     two-step sign-in and session lifetimes are checked on every poll."""
@@ -618,7 +615,7 @@ def session_poll(request: HttpRequest, pk: int) -> HttpResponse:
     if not session.is_live:
         # The session closed (or was never opened): send everyone to its page.
         url = reverse("talking_points:session_detail", kwargs={"pk": pk})
-        if _is_htmx(request):
+        if request.htmx:
             return HttpResponse(status=200, headers={"HX-Redirect": url})
         return redirect(url)
     with timezone.override(session.forum.place.tz):
@@ -675,7 +672,7 @@ def contribution_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             return _error(
                 request, session, "This session has closed; it takes no more contributions."
             )
-        if _is_htmx(request):
+        if request.htmx:
             session.refresh_from_db()
             context = _live_context(request, session, membership)
             context["contribution_form"] = form
@@ -685,7 +682,7 @@ def contribution_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
         session.refresh_from_db()
         return _detail(request, session, membership, contribution_form=form, status=400)
-    if _is_htmx(request):
+    if request.htmx:
         session.refresh_from_db()
         context = _live_context(request, session, membership)
         context["contribution_form"] = _contribution_form(context)
@@ -896,16 +893,14 @@ def session_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     for c in contributions.iterator():
         writer.writerow(
             [
-                str(c.agenda_item.talking_point),
-                "Anonymous" if c.is_anonymous else c.author_name,
-                c.organisation_name,
-                c.sector,
-                _csv_safe(c.text),
+                csv_cell(value)
+                for value in (
+                    c.agenda_item.talking_point,
+                    "Anonymous" if c.is_anonymous else c.author_name,
+                    c.organisation_name,
+                    c.sector,
+                    c.text,
+                )
             ]
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Stop spreadsheet programs treating a contribution as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
