@@ -18,9 +18,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hls_forum.http import safe_next
 from hls_forum.types import AuthenticatedRequest
 
 from . import permissions, services
@@ -234,15 +234,6 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return render(request, "400.html", {"too_big": too_big}, status=400)
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 # --- Organisation people: invite and remove -------------------------------------------
 
 
@@ -351,7 +342,7 @@ def join_request_decide(request: AuthenticatedRequest, slug: str, pk: int) -> Ht
             messages.success(request, f"{join_request.user} has joined {forum}.")
         else:
             messages.success(request, f"You declined {join_request.user}'s request.")
-    return redirect(_safe_next(request, forum.get_absolute_url()))
+    return redirect(safe_next(request, forum.get_absolute_url()))
 
 
 @login_required
@@ -410,7 +401,7 @@ def forum_reminders(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         messages.success(request, f"You will get reminders before each meeting of {forum}.")
     else:
         messages.success(request, f"You will no longer get reminders for {forum}.")
-    return redirect(_safe_next(request, forum.get_absolute_url()))
+    return redirect(safe_next(request, forum.get_absolute_url()))
 
 
 @login_required
@@ -463,4 +454,4 @@ def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = Non
         return redirect_to_login(request.get_full_path())
     if not request.user.is_staff:
         raise PermissionDenied("The site administration is only for site staff.")
-    return redirect(_safe_next(request, reverse("admin:index")))
+    return redirect(safe_next(request, reverse("admin:index")))

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hls_forum.spreadsheet import csv_cell
 from hls_forum.types import AuthenticatedRequest
 
 from . import permissions, picture, services
@@ -173,15 +174,6 @@ def commission_list(request: HttpRequest) -> HttpResponse:
     return render(request, "partnerships/picture/commission_list.html", context)
 
 
-# A cell starting with one of these would run as a formula in a spreadsheet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -218,7 +210,7 @@ def commission_export(request: HttpRequest) -> StreamingHttpResponse:
         for c in commissions.iterator(chunk_size=500):
             yield writer.writerow(
                 [
-                    _csv_cell(v)
+                    csv_cell(v)
                     for v in [
                         c.place.name,
                         c.title,

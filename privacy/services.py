@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from hls_forum.queue import enqueue_after_commit
+from hls_forum.spreadsheet import csv_cell
 
 from . import audit, registry
 from .models import AuditEventType, DataExport, ExportStatus
@@ -68,18 +69,6 @@ def export_request(*, user: Any, request: HttpRequest | None = None) -> DataExpo
     return export
 
 
-def _csv_cell(value: Any) -> Any:
-    """Plain text for spreadsheets: structured values as JSON, and a leading quote on
-    anything a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, dict | list):
-        value = json.dumps(value, default=str, ensure_ascii=False)
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _rows_to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
     out = io.StringIO()
     fields: list[str] = []
@@ -88,7 +77,7 @@ def _rows_to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
     writer = csv.DictWriter(out, fieldnames=fields or ["nothing_held"])
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 

@@ -18,7 +18,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from hls_forum.types import AuthenticatedRequest
 from partnerships.models import ForumMembership, ForumRole, Membership, MembershipRole
@@ -26,11 +25,6 @@ from partnerships.models import ForumMembership, ForumRole, Membership, Membersh
 from . import audit, registry, services
 from .forms import AccountDeleteForm, AuditSearchForm
 from .models import AuditEvent, AuditEventType, DataExport
-
-
-class HtmxAuthenticatedRequest(AuthenticatedRequest):
-    htmx: HtmxDetails
-
 
 RETENTION_LABELS = {
     "audit_events": "Security log (sign-ins, changes to accounts and roles)",
@@ -77,7 +71,7 @@ def notice(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def data_overview(request: HtmxAuthenticatedRequest) -> HttpResponse:
+def data_overview(request: AuthenticatedRequest) -> HttpResponse:
     """One page, one template: htmx polls the export status fragment of this same view."""
     export = DataExport.objects.filter(user=request.user).first()
     context = {

@@ -31,10 +31,6 @@ from .models import Delivery, DeliveryKind, DeliveryStatus, DigestPreference
 # --- A person's choices -------------------------------------------------------------
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _digest_eligible(user: Any) -> bool:
     return bool(user.is_commissioner or content.is_vcs_staff(user))
 
@@ -60,7 +56,7 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
                 frequency=form.cleaned_data["frequency"],
                 weekday=form.cleaned_data["weekday"],
             )
-            if _is_htmx(request):
+            if request.htmx:
                 return render(
                     request,
                     "reminders/preferences.html#digest_form",
@@ -77,7 +73,7 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
     ]
     context = {"rows": rows, "form": form, "digest_eligible": eligible}
     template = "reminders/preferences.html"
-    if _is_htmx(request) and form is not None and request.method == "POST":
+    if request.htmx and form is not None and request.method == "POST":
         template += "#digest_form"
     return render(request, template, context)
 
@@ -98,7 +94,7 @@ def forum_reminders_toggle(request: AuthenticatedRequest, slug: str) -> HttpResp
     enabled = request.POST.get("enabled") == "1"
     services.forum_reminders_set(membership=membership, enabled=enabled)
     notice = f"Reminders for {forum.name} are {'on' if enabled else 'off'}."
-    if _is_htmx(request):
+    if request.htmx:
         row = {
             "membership": membership,
             "calendar_url": _personal_calendar_url(request.user.pk, forum),

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
 from .urls_learning import urlpatterns as learning_urlpatterns
 from .urls_sessions import urlpatterns as session_urlpatterns
+from .views import talking_points as views
 
 app_name = "talking_points"
 

@@ -140,7 +140,7 @@ class LearningEntryQuerySet(models.QuerySet["LearningEntry"]):
         """Entries shared with ``user`` as a commissioner (read or not), in no set order.
 
         The queue page lists the unread ones, then the read ones, each newest first
-        (``views_learning.review_queue``)."""
+        (``views/learning/reviews.py``, ``review_queue``)."""
         return self.visible_to(user).filter(
             place_id__in=covered_place_ids(user), visibility__in=SHARED_WITH_COMMISSIONERS
         )

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .models import TalkingPoint
+from ..models import TalkingPoint
 
 
 @require_GET
