@@ -287,6 +287,9 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 # Browsers only allow WebAuthn on HTTPS or http://localhost; local runs are plain HTTP.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "HLS Forum"
+# Who must use two-step sign-in (hls_forum.middleware.MFARequiredMiddleware asks this
+# predicate): commissioners and site staff.
+MFA_REQUIRED_FOR = "partnerships.permissions.mfa_required_for"
 # Signed-in sessions are listed (account > "Where you are signed in") with the IP and
 # browser they signed in from. Tracking "last seen" would write on every request.
 USERSESSIONS_TRACK_ACTIVITY = env_bool("USERSESSIONS_TRACK_ACTIVITY", default=False)

@@ -110,6 +110,16 @@ def get_forum_or_404(slug: str) -> Forum:
 # --- Commissioners --------------------------------------------------------------
 
 
+def mfa_required_for(user: Any) -> bool:
+    """Commissioners and site staff hold others' shared learning: they must use two-step
+    sign-in (``settings.MFA_REQUIRED_FOR`` names this rule for the MFA middleware)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return CommissionerProfile.objects.filter(user_id=user.pk).exists()
+
+
 def can_edit_commissioner_profile(user: Any, profile: CommissionerProfile) -> bool:
     return bool(user.is_authenticated and profile.user_id == user.pk)
 

@@ -21,7 +21,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hls_forum.types import AuthenticatedRequest
+
 
 from . import permissions, services
 from .forms import (
@@ -31,6 +31,7 @@ from .forms import (
     ForumJoinRequestForm,
     OrganisationInviteForm,
 )
+from .types import AuthenticatedRequest
 from .models import (
     CommissionerProfile,
     Forum,

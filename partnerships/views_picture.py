@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hls_forum.types import AuthenticatedRequest
+
 
 from . import permissions, picture, services
 from .forms import (
@@ -38,6 +38,7 @@ from .forms import (
     WellbeingCheckInForm,
 )
 from .language import JARGON, flesch_reading_ease
+from .types import AuthenticatedRequest
 from .models import (
     Champion,
     Commission,

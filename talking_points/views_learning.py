@@ -28,7 +28,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hls_forum.types import AuthenticatedRequest
+from partnerships.types import AuthenticatedRequest
 from partnerships.models import Membership, Place, User
 from partnerships.permissions import covered_place_ids, partnership_places
 from partnerships.templatetags.picture import prefetch_terms

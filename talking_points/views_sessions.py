@@ -31,7 +31,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from hls_forum.types import AuthenticatedRequest
+from partnerships.types import AuthenticatedRequest
 from partnerships import permissions as forum_permissions
 from partnerships.models import Forum, ForumMembership, ForumRole
 from privacy import audit

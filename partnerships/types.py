@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from partnerships.models import User
+from .models import User
 
 
 class AuthenticatedRequest(HttpRequest):
