@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from partnerships import views as partnership_views
 from privacy import views as privacy_views
+from talking_points.views import home
 
 # Admin's own login form is never shown: sign-in goes through allauth, so it is rate-limited
 # and asks for the second step; StaffMFARequiredMiddleware keeps staff without MFA out.
@@ -10,7 +11,7 @@ admin.site.login = partnership_views.admin_login  # type: ignore[method-assign]
 admin.site.site_header = "HLS Forum administration"
 
 urlpatterns = [
-    path("", partnership_views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", partnership_views.healthz, name="healthz"),
     path("bench/ok", partnership_views.bench_ok, name="bench_ok"),
     path("about/privacy/", privacy_views.notice, name="privacy"),

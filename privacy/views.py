@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-
 from . import audit, registry, services
 from .forms import AccountDeleteForm, AuditSearchForm
 from .models import AuditEvent, AuditEventType, DataExport

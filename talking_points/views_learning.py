@@ -28,10 +28,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partnerships.models import Membership, Place, User, covered_place_ids
 from partnerships.types import AuthenticatedRequest
-from partnerships.models import Membership, Place, User
-from partnerships.permissions import covered_place_ids, partnership_places
-from partnerships.templatetags.picture import prefetch_terms
 from privacy import audit
 from privacy.models import AuditEventType
 
@@ -67,6 +65,7 @@ from .pagination import (
     queryset_fetch,
 )
 from .rendering import plain_text, render_markdown
+from .templatetags.picture import prefetch_terms
 
 LOG_TEMPLATE = "talking_points/learning/log.html"
 PRINT_PAGE_SIZE = 100
@@ -376,7 +375,11 @@ def learning_search(request: HttpRequest) -> HttpResponse:
     position. By default only the reader's own places: the full-text index and the place
     index together then read a few hundred rows, not every match in the country."""
     user = request.user
-    places = list(partnership_places(user).order_by("name")) if user.is_authenticated else []
+    places = (
+        list(Place.objects.in_partnership_of(user).order_by("name"))
+        if user.is_authenticated
+        else []
+    )
     form = SearchForm(request.GET or None, places=places)
     page, bad_cursor = None, False
     words = ""
@@ -462,7 +465,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links_in": links_in,
         "threads": threads,
         "shows_decision_text": user.is_authenticated
-        and partnership_places(user).filter(pk=entry.place_id).exists(),
+        and Place.objects.in_partnership_of(user).filter(pk=entry.place_id).exists(),
         "review_form": ReviewForm() if can_review else None,
         "share_form": ShareForm(entry=entry) if can_edit else None,
         "reply_form": ReplyForm(),
@@ -824,6 +827,8 @@ def decision_learning(request: HttpRequest, pk: int) -> HttpResponse:
         "page_obj": page,
         "query_string": "",
         "shows_decision_text": request.user.is_authenticated
-        and partnership_places(request.user).filter(pk=decision.session.forum.place_id).exists(),
+        and Place.objects.in_partnership_of(request.user)
+        .filter(pk=decision.session.forum.place_id)
+        .exists(),
     }
     return render(request, "talking_points/learning/linked_from.html", context)

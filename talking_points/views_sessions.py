@@ -31,9 +31,9 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from partnerships.types import AuthenticatedRequest
 from partnerships import permissions as forum_permissions
 from partnerships.models import Forum, ForumMembership, ForumRole
+from partnerships.types import AuthenticatedRequest
 from privacy import audit
 from privacy.models import AuditEventType
 
