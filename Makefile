@@ -22,11 +22,12 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
 	DEBUG=$${DEBUG:-1} PORT=$(PORT) $(BIN)/python manage.py run_all
 
-# The whole suite: lint, format, types, then every test.
+# The whole suite: lint, format, types, the one-way dependencies, then every test.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	HLS_TESTING=1 $(BIN)/mypy .
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 check-deploy: $(STAMP)

@@ -183,7 +183,7 @@ def pages_and_personas(path: Path = PERSONAS_FILE) -> tuple[list[Page], dict[str
         Page("bare view signed in", reverse("bench:ok"), persona="member", yardstick=True),
         Page(
             "place dashboard",
-            reverse("partnerships:place_picture", kwargs=place),
+            reverse("talking_points:place_picture", kwargs=place),
             persona="member",
         ),
         Page("learning log", log, persona="member"),
@@ -216,7 +216,7 @@ def pages_and_personas(path: Path = PERSONAS_FILE) -> tuple[list[Page], dict[str
         Page("review queue", reverse("talking_points:review_queue"), persona="commissioner"),
         Page(
             "forum page",
-            reverse("partnerships:forum_detail", kwargs={"slug": targets["forum_slug"]}),
+            reverse("talking_points:forum_detail", kwargs={"slug": targets["forum_slug"]}),
             persona="participant",
         ),
         Page(

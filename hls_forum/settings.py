@@ -263,7 +263,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "partnerships:dashboard"
+LOGIN_REDIRECT_URL = "talking_points:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -291,6 +291,9 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 # Browsers only allow WebAuthn on HTTPS or http://localhost; local runs are plain HTTP.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "HLS Forum"
+# Who must use two-step sign-in (hls_forum.middleware.MFARequiredMiddleware asks this
+# predicate): commissioners and site staff.
+MFA_REQUIRED_FOR = "partnerships.permissions.mfa_required_for"
 # Signed-in sessions are listed (account > "Where you are signed in") with the IP and
 # browser they signed in from. Tracking "last seen" would write on every request.
 USERSESSIONS_TRACK_ACTIVITY = env_bool("USERSESSIONS_TRACK_ACTIVITY", default=False)

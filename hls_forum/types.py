@@ -1,11 +1,9 @@
-"""Shared type helpers."""
+"""Shared type helpers that name no app."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
-
-from partnerships.models import User
 
 
 class HtmxRequest(HttpRequest):
@@ -13,9 +11,3 @@ class HtmxRequest(HttpRequest):
     a request htmx made (a boosted link counts too)."""
 
     htmx: HtmxDetails
-
-
-class AuthenticatedRequest(HtmxRequest):
-    """A request behind ``@login_required``: ``user`` is a real ``User``."""
-
-    user: User

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from partnerships import views as partnership_views
 from privacy import views as privacy_views
+from talking_points.views import home
 
 # Admin's own login form is never shown: sign-in goes through allauth, so it is rate-limited
 # and asks for the second step; StaffMFARequiredMiddleware keeps staff without MFA out.
@@ -11,7 +12,7 @@ admin.site.login = partnership_views.admin_login  # type: ignore[method-assign]
 admin.site.site_header = "HLS Forum administration"
 
 urlpatterns = [
-    path("", partnership_views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", partnership_views.healthz, name="healthz"),
     path("about/privacy/", privacy_views.notice, name="privacy"),
     path("accounts/", include("allauth.urls")),

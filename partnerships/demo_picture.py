@@ -1,8 +1,9 @@
 """Demo data for the place picture: commissions, system maps, glossaries, champions,
-proposition ratings over past quarters and wellbeing check-ins, for all three places.
+and proposition ratings over past quarters, for all three places (the wellbeing check-ins
+are ``talking_points.demo_wellbeing``'s).
 
-Runs after ``partnerships.demo``. Every write is keyed on a natural key (or, for the
-anonymous check-ins, guarded by the per-person mark), so loading twice changes nothing.
+Runs after ``partnerships.demo``. Every write is keyed on a natural key, so loading twice
+changes nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import services
 from .demo import demo_user
 from .models import (
     Champion,
@@ -29,9 +29,9 @@ from .models import (
     Relationship,
     Specialism,
     User,
+    add_quarters,
     quarter_start,
 )
-from .picture import add_quarters
 
 # (email, full name, organisation, forum)
 EXTRA_PEOPLE = [
@@ -322,9 +322,6 @@ def load() -> None:
     for place_name, place in places.items():
         if place_name in BASE:
             _ratings(place, today)
-    for place_name, forum in forums.items():
-        # Learning entries come from the learning demo (talking_points.demo), not from here.
-        _sessions_and_check_ins(forum, place_name)
 
 
 def _commissions(places: dict[str, Place], organisations: dict[str, Organisation]) -> None:
@@ -402,65 +399,4 @@ def _ratings(place: Place, today: datetime.date) -> None:
                 proposition=code,
                 quarter=current,
                 defaults={"score": _score(place.name, person_index, code, 4)},
-            )
-
-
-def _sessions_and_check_ins(forum: Forum, place_name: str) -> None:
-    """Four closed weekly sessions with anonymous check-ins, and a decision on the latest.
-
-    The sessions demo (``talking_points.demo_sessions``, loaded first) may already hold a
-    session on one of these days: that session is reused, never duplicated, and keeps its
-    own decisions.
-    """
-    from talking_points.models import (
-        Decision,
-        Session,
-        SessionStatus,
-        SummaryVisibility,
-        WellbeingCheckInMark,
-    )
-
-    tz = forum.place.tz
-    next_date = forum.next_meeting().date()
-    members = list(User.objects.filter(forum_memberships__forum=forum).order_by("email").distinct())
-    words = ["tired", "hopeful", "stretched", "calm", "busy", "hopeful", "ok"]
-    for weeks_ago in range(4, 0, -1):
-        day = next_date - datetime.timedelta(weeks=weeks_ago)
-        starts_at = datetime.datetime.combine(day, forum.start_time, tzinfo=tz)
-        day_start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-        session = (
-            Session.objects.filter(
-                forum=forum,
-                starts_at__gte=day_start,
-                starts_at__lt=day_start + datetime.timedelta(days=1),
-            )
-            .order_by("starts_at")
-            .first()
-        )
-        if session is None:
-            session = Session.objects.create(
-                forum=forum,
-                starts_at=starts_at,
-                status=SessionStatus.CLOSED,
-                opened_at=starts_at,
-                closed_at=starts_at + datetime.timedelta(hours=1),
-                summary_visibility=SummaryVisibility.PLACE,
-                summary_published_at=starts_at + datetime.timedelta(hours=1),
-            )
-        for index, member in enumerate(members):
-            score = max(1, min(5, 2 + (index + weeks_ago) % 3 + (1 if weeks_ago < 3 else 0)))
-            if WellbeingCheckInMark.objects.filter(session=session, user=member).exists():
-                continue  # already checked in: loading twice changes nothing
-            services.wellbeing_check_in(
-                session=session,
-                user=member,
-                score=score,
-                word=words[(index + weeks_ago) % len(words)] if index % 2 == 0 else "",
-            )
-        if weeks_ago == 1 and not session.decisions.exists():
-            Decision.objects.create(
-                session=session,
-                text=f"Next month {forum.name} will map who refers people to whom, and add it "
-                "to the system map.",
-                created_at=starts_at + datetime.timedelta(minutes=45),
             )

@@ -14,9 +14,8 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
-from hls_forum.middleware import mfa_required_for
-
 from .models import User
+from .permissions import mfa_required_for
 
 DEMO_EMAIL_DOMAIN = "@demo.hls-forum.localhost"
 # Base32, 20 bytes. Public on purpose: local demo only (load_demo refuses to run with DEBUG off).

@@ -78,6 +78,17 @@ class EngagementLevel(models.TextChoices):
     LOW = "low", "Low"
 
 
+class PlaceQuerySet(models.QuerySet["Place"]):
+    def in_partnership_of(self, user: Any) -> PlaceQuerySet:
+        """Places whose partnership ``user`` belongs to: a member of one of its forums, a
+        member of an organisation that works there, or a commissioner who covers it."""
+        return self.filter(place_partnership_q(user))
+
+    def covered_by(self, user: Any) -> PlaceQuerySet:
+        """Places a commissioner covers."""
+        return self.filter(pk__in=covered_place_ids(user))
+
+
 class Place(models.Model):
     """A local area with its own partnership, as in Figure 1 of the report."""
 
@@ -95,6 +106,8 @@ class Place(models.Model):
         max_length=64, default="Europe/London", validators=[validate_time_zone]
     )
 
+    objects = PlaceQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -102,7 +115,7 @@ class Place(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("partnerships:place_detail", kwargs={"slug": self.slug})
+        return reverse("talking_points:place_detail", kwargs={"slug": self.slug})
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -265,7 +278,7 @@ class Forum(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("partnerships:forum_detail", kwargs={"slug": self.slug})
+        return reverse("talking_points:forum_detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         if not self.venue and not self.online_link:
@@ -387,16 +400,40 @@ class Invitation(models.Model):
 
 # --- The place picture ---------------------------------------------------------------
 # The transparency register, the system map, the propositions check, the place glossary
-# and champions (issue 6). Views in views_picture.py; rules in permissions.py; writes in
-# services.py, each under the same header.
+# and champions. Views in talking_points/views/picture/ (the picture also shows sessions
+# and learning); rules in permissions.py; writes in services.py, each under the same header.
+
+
+# --- Partnership membership as subqueries ------------------------------------------------
+# Other apps' ``visible_to`` querysets combine these, so they are Q objects and subqueries
+# rather than lists: a page stays one query, whatever the person's memberships.
+
+
+def place_partnership_q(user: Any, place_field: str = "") -> Q:
+    """A Q on Place (or on a model whose ``place_field`` points at Place) matching the places
+    whose partnership ``user`` belongs to: a member of one of its forums, a member of an
+    organisation that works there, or a commissioner who covers it."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    forum_places = ForumMembership.objects.filter(user=user).values("forum__place_id")
+    org_places = Place.organisations.through.objects.filter(
+        organisation__memberships__user=user
+    ).values("place_id")
+    key = f"{place_field}__in" if place_field else "pk__in"
+    return Q(**{key: forum_places}) | Q(**{key: org_places}) | Q(**{key: covered_place_ids(user)})
+
+
+def covered_place_ids(user: Any) -> models.QuerySet[Any]:
+    """Places a commissioner covers, as a subquery of ids."""
+    return CommissionerProfile.places.through.objects.filter(commissionerprofile__user=user).values(
+        "place_id"
+    )
 
 
 class CommissionQuerySet(models.QuerySet["Commission"]):
     def visible_to(self, user: Any) -> CommissionQuerySet:
         """Public commissions for everyone; unpublished ones for the place's partnership
         and the commissioner who recorded them. One query, whatever the memberships."""
-        from .permissions import place_partnership_q
-
         public = Q(is_public=True)
         if user is None or not user.is_authenticated:
             return self.filter(public)
@@ -462,7 +499,7 @@ class Commission(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("partnerships:commission_detail", kwargs={"pk": self.pk})
+        return reverse("talking_points:commission_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
@@ -599,6 +636,12 @@ PROPOSITION_SECTIONS = {
 def quarter_start(day: datetime.date) -> datetime.date:
     """The first day of the calendar quarter that ``day`` falls in."""
     return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def add_quarters(start: datetime.date, n: int) -> datetime.date:
+    """The first day of the quarter ``n`` quarters after (or before) ``start``'s."""
+    months = start.year * 12 + (start.month - 1) + 3 * n
+    return datetime.date(months // 12, months % 12 + 1, 1)
 
 
 class PropositionRating(models.Model):

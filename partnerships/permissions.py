@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.shortcuts import get_object_or_404
 
 from .models import (
+    Commission,
     CommissionerProfile,
     Forum,
     ForumMembership,
@@ -21,39 +22,8 @@ from .models import (
     MembershipRole,
     Organisation,
     Place,
+    place_partnership_q,
 )
-
-
-def place_partnership_q(user: Any, place_field: str = "") -> Q:
-    """A Q on Place (or on a model whose ``place_field`` points at Place) matching the places
-    whose partnership ``user`` belongs to: a member of one of its forums, a member of an
-    organisation that works there, or a commissioner who covers it.
-
-    Built from subqueries so that callers stay one query, whatever the memberships.
-    """
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    forum_places = ForumMembership.objects.filter(user=user).values("forum__place_id")
-    org_places = Place.organisations.through.objects.filter(
-        organisation__memberships__user=user
-    ).values("place_id")
-    covered_places = CommissionerProfile.places.through.objects.filter(
-        commissionerprofile__user=user
-    ).values("place_id")
-    key = f"{place_field}__in" if place_field else "pk__in"
-    return Q(**{key: forum_places}) | Q(**{key: org_places}) | Q(**{key: covered_places})
-
-
-def partnership_places(user: Any) -> QuerySet[Place]:
-    return Place.objects.filter(place_partnership_q(user))
-
-
-def covered_place_ids(user: Any) -> QuerySet[Any]:
-    """Places a commissioner covers, as a subquery."""
-    return CommissionerProfile.places.through.objects.filter(commissionerprofile__user=user).values(
-        "place_id"
-    )
-
 
 # --- Organisations --------------------------------------------------------------
 
@@ -110,6 +80,16 @@ def get_forum_or_404(slug: str) -> Forum:
 # --- Commissioners --------------------------------------------------------------
 
 
+def mfa_required_for(user: Any) -> bool:
+    """Commissioners and site staff hold others' shared learning: they must use two-step
+    sign-in (``settings.MFA_REQUIRED_FOR`` names this rule for the MFA middleware)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return CommissionerProfile.objects.filter(user_id=user.pk).exists()
+
+
 def can_edit_commissioner_profile(user: Any, profile: CommissionerProfile) -> bool:
     return bool(user.is_authenticated and profile.user_id == user.pk)
 
@@ -140,7 +120,7 @@ def is_in_partnership(user: Any, place: Place) -> bool:
     """Is ``user`` part of ``place``'s partnership (forum, organisation or commissioner)?"""
     if not user.is_authenticated:
         return False
-    return partnership_places(user).filter(pk=place.pk).exists()
+    return Place.objects.in_partnership_of(user).filter(pk=place.pk).exists()
 
 
 def in_partnership_expression(user: Any) -> Any:
@@ -166,7 +146,7 @@ def get_place_or_404(slug: str) -> Place:
 
 def get_partnership_place_or_404(user: Any, slug: str) -> Place:
     """The place, if ``user`` is in its partnership; otherwise 404, as if it did not exist."""
-    return get_object_or_404(partnership_places(user), slug=slug)
+    return get_object_or_404(Place.objects.in_partnership_of(user), slug=slug)
 
 
 def require_partnership(user: Any, place: Place) -> None:
@@ -206,8 +186,6 @@ def can_edit_commission(user: Any, commission: Any) -> bool:
 
 
 def get_commission_or_404(user: Any, pk: int) -> Any:
-    from .models import Commission
-
     return get_object_or_404(
         Commission.objects.visible_to(user).select_related(
             "place", "commissioner__user", "commissioner__organisation"

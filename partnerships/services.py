@@ -365,23 +365,3 @@ def propositions_rate(
         raise PictureError(
             "You have already rated one of these propositions this quarter."
         ) from None
-
-
-def wellbeing_check_in(*, session: Any, user: User, score: int, word: str = "") -> None:
-    """Record an anonymous check-in for ``session``.
-
-    Precondition: ``user`` is a member of the session's forum and check-in is open.
-    Guarantee: at most one answer per person per session (the mark's unique constraint),
-    and the answer row holds nothing that links it to ``user``: no author, no time, and a
-    random id.
-    """
-    from talking_points.models import WellbeingCheckIn, WellbeingCheckInMark
-
-    if not 1 <= score <= 5:
-        raise PictureError("Choose a number from 1 to 5.")
-    try:
-        with transaction.atomic():
-            WellbeingCheckInMark.objects.create(session=session, user=user)
-            WellbeingCheckIn.objects.create(session=session, score=score, word=word[:30])
-    except IntegrityError:
-        raise PictureError("You have already checked in to this session.") from None

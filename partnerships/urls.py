@@ -1,15 +1,13 @@
 from django.urls import path
 
-from . import urls_picture, views
+from . import views
 
 app_name = "partnerships"
 
 # Every named URL here must also be registered in tests/test_url_access.py.
 urlpatterns = [
-    path("me/", views.dashboard, name="dashboard"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("places/", views.place_list, name="place_list"),
-    path("places/<slug:slug>/", views.place_detail, name="place_detail"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path(
         "organisations/<slug:slug>/invite/",
@@ -23,7 +21,6 @@ urlpatterns = [
     ),
     path("commissioners/<int:pk>/", views.commissioner_detail, name="commissioner_detail"),
     path("commissioners/<int:pk>/edit/", views.commissioner_edit, name="commissioner_edit"),
-    path("forums/<slug:slug>/", views.forum_detail, name="forum_detail"),
     path("forums/<slug:slug>/edit/", views.forum_edit, name="forum_edit"),
     path("forums/<slug:slug>/join/", views.forum_join, name="forum_join"),
     path(
@@ -33,12 +30,4 @@ urlpatterns = [
     ),
     path("forums/<slug:slug>/invite/", views.forum_invite, name="forum_invite"),
     path("forums/<slug:slug>/leave/", views.forum_leave, name="forum_leave"),
-    # Not forums/<slug>/reminders/: that is the facilitators' "who was sent what" page
-    # (reminders:forum_deliveries).
-    path(
-        "forums/<slug:slug>/membership/reminders/",
-        views.forum_reminders,
-        name="forum_reminders",
-    ),
-    *urls_picture.urlpatterns,
 ]

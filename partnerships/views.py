@@ -17,11 +17,9 @@ from django.db.models import (
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hls_forum.http import safe_next
-from hls_forum.types import AuthenticatedRequest
 
 from . import permissions, services
 from .forms import (
@@ -35,22 +33,12 @@ from .models import (
     CommissionerProfile,
     Forum,
     ForumJoinRequest,
-    ForumMembership,
     Invitation,
-    Membership,
     Organisation,
     Place,
     RequestStatus,
 )
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    places = Place.objects.annotate(
-        organisation_count=Count("organisations", distinct=True),
-        forum_count=Count("forums", distinct=True),
-    )
-    return render(request, "home.html", {"places": places})
+from .types import AuthenticatedRequest
 
 
 @require_GET
@@ -76,25 +64,6 @@ def place_list(request: HttpRequest) -> HttpResponse:
         forum_count=Count("forums", distinct=True),
     )
     return render(request, "partnerships/place_list.html", {"places": places})
-
-
-@require_GET
-def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    place = get_object_or_404(Place, slug=slug)
-    organisations = place.organisations.order_by("name")
-    commissioners = (
-        CommissionerProfile.objects.filter(places=place)
-        .select_related("user", "organisation")
-        .prefetch_related("specialisms")
-    )
-    forums = Forum.objects.visible_to(request.user).filter(place=place)
-    context = {
-        "place": place,
-        "organisations": organisations,
-        "commissioners": commissioners,
-        "forums": forums,
-    }
-    return render(request, "partnerships/place_detail.html", context)
 
 
 @require_GET
@@ -131,76 +100,6 @@ def commissioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     return render(request, "partnerships/commissioner_detail.html", {"profile": profile})
-
-
-@require_GET
-def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A forum's page: what it is for and when it meets (public), with what the reader's
-    place in it lets them see and do (the online link and sessions for members; people
-    asking to join and invitations for facilitators; a way to ask to join for others).
-    Queries do not grow with the data."""
-    user: Any = request.user
-    forum = get_object_or_404(Forum.objects.visible_to(user).select_related("place"), slug=slug)
-    membership = permissions.forum_membership(user, forum)
-    is_facilitator = membership is not None and membership.is_facilitator
-    context: dict[str, Any] = {
-        "forum": forum,
-        "membership": membership,
-        "is_facilitator": is_facilitator,
-        "facilitators": forum.memberships.filter(role="facilitator").select_related("user"),
-        "member_count": SimpleLazyObject(lambda: forum.memberships.count()),
-        "pending_request": membership is None
-        and user.is_authenticated
-        and forum.join_requests.filter(user=user, status=RequestStatus.PENDING).exists(),
-    }
-    if is_facilitator:
-        context["join_requests"] = Paginator(
-            forum.join_requests.filter(status=RequestStatus.PENDING)
-            .select_related("user")
-            .order_by("created_at", "pk"),
-            settings.PAGE_SIZE,
-        ).get_page(request.GET.get("page"))
-        context["invite_form"] = ForumInviteForm()
-        context["pending_invitations"] = forum.invitations.filter(
-            accepted_at__isnull=True
-        ).order_by("-created_at")[: settings.PAGE_SIZE]
-    elif membership is None and user.is_authenticated and forum.is_open:
-        context["join_form"] = ForumJoinRequestForm()
-    return render(request, "partnerships/forum_detail.html", context)
-
-
-@login_required
-@require_GET
-def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    user = request.user
-    memberships = Membership.objects.filter(user=user).select_related("organisation")
-    forum_memberships = ForumMembership.objects.filter(user=user).select_related(
-        "forum", "forum__place"
-    )
-    places = permissions.partnership_places(user)
-    profile = CommissionerProfile.objects.filter(user=user).first()
-    facilitated = [fm.forum for fm in forum_memberships if fm.is_facilitator]
-    waiting_requests = Paginator(
-        ForumJoinRequest.objects.filter(forum__in=facilitated, status=RequestStatus.PENDING)
-        .select_related("forum", "user")
-        .order_by("created_at", "pk"),
-        settings.PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    open_forums = Paginator(
-        Forum.objects.filter(place__in=places, access="open")
-        .exclude(memberships__user=user)
-        .select_related("place"),
-        10,
-    ).get_page(1)
-    context = {
-        "memberships": memberships,
-        "forum_memberships": forum_memberships,
-        "places": places,
-        "profile": profile,
-        "waiting_requests": waiting_requests,
-        "open_forums": open_forums,
-    }
-    return render(request, "partnerships/dashboard.html", context)
 
 
 @login_required
@@ -384,24 +283,6 @@ def forum_leave(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         {"forum": forum, "error": error},
         status=409 if error else 200,
     )
-
-
-@login_required
-@require_POST
-def forum_reminders(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    forum = permissions.get_forum_or_404(slug)
-    from reminders.services import forum_reminders_set
-
-    membership = permissions.require_forum_membership(request.user, forum)
-    enabled = request.POST.get("reminders") == "on"
-    # The reminders app's service: turning reminders off also stops one already waiting.
-
-    forum_reminders_set(membership=membership, enabled=enabled)
-    if enabled:
-        messages.success(request, f"You will get reminders before each meeting of {forum}.")
-    else:
-        messages.success(request, f"You will no longer get reminders for {forum}.")
-    return redirect(safe_next(request, forum.get_absolute_url()))
 
 
 @login_required

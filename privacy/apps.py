@@ -9,7 +9,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy: audit log and data rights"
 
     def ready(self) -> None:
-        from . import partnerships_data, signals
+        from . import account_data, signals
 
         signals.connect()
-        partnerships_data.register()
+        account_data.register()

@@ -12,7 +12,10 @@ An app registers, usually from its ``AppConfig.ready()``:
 - **retention rules** — ``register_retention_rule("stories_of_change", fn, description=...)``;
   ``fn(cutoff=..., now=...)`` removes what is older than the category's period in
   ``settings.PRIVACY_RETENTION`` and returns how many rows it changed. It must be
-  idempotent: a second run changes nothing.
+  idempotent: a second run changes nothing;
+- **erasure warnings** — ``register_erasure_warning(fn, name=...)``; ``fn(user)`` returns
+  sentences shown on the delete-account page about what others rely on that would be
+  left without the person (for example: the only lead of an organisation).
 
 Registering the same name again replaces the earlier entry (so reloading is harmless).
 Descriptions are shown to people on their data page, the delete-account page and the
@@ -32,6 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 Rows = Iterable[Mapping[str, Any]]
 ExportFn = Callable[[Any], Rows]
 ErasureFn = Callable[[Any], int]
+WarningFn = Callable[[Any], list[str]]
 RetentionFn = Callable[..., int]
 
 
@@ -60,6 +64,7 @@ class RetentionRule:
 _export_sections: dict[str, ExportSection] = {}
 _erasure_steps: dict[str, ErasureStep] = {}
 _retention_rules: dict[str, RetentionRule] = {}
+_erasure_warnings: dict[str, WarningFn] = {}
 
 
 def _check_name(name: str) -> None:
@@ -92,12 +97,23 @@ def register_retention_rule(
     )
 
 
+def register_erasure_warning(fn: WarningFn, *, name: str | None = None) -> None:
+    warning_name = name or fn.__name__
+    _check_name(warning_name)
+    _erasure_warnings[warning_name] = fn
+
+
 def export_sections() -> list[ExportSection]:
     return list(_export_sections.values())
 
 
 def erasure_steps() -> list[ErasureStep]:
     return list(_erasure_steps.values())
+
+
+def erasure_warnings(user: Any) -> list[str]:
+    """What every app says would be left without ``user`` if they deleted their account."""
+    return [warning for fn in _erasure_warnings.values() for warning in fn(user)]
 
 
 def retention_rules() -> list[RetentionRule]:

@@ -1,9 +1,10 @@
 """Receivers that write the audit log for events other libraries announce: sign-in, failed
-sign-in, sign-out, password and email changes, MFA changes, and role changes.
+sign-in, sign-out, password and email changes, MFA changes, and changes to the site
+staff flags on the user model.
 
-Role changes are caught at the model (Membership, ForumMembership, CommissionerProfile,
-and the staff flags on User) because they happen through Django admin, invitations and
-future services alike; "who" and "from where" come from the current request.
+Staff flags are caught at the model because they change through Django admin and
+management commands alike; "who" and "from where" come from the current request. Apps
+record their own role changes the same way (partnerships/signals.py).
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import get_user_model
 from django.contrib.auth import signals as auth_signals
-from django.db.models import Model
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_save, pre_save
 from django.http import HttpRequest
 
 from hls_forum.middleware import forget_mfa_policy, session_signed_in
-from partnerships.models import CommissionerProfile, ForumMembership, Membership
 
 from . import audit
 from .models import AuditEventType
@@ -117,74 +116,9 @@ on_mfa_removed = _mfa_event(AuditEventType.MFA_REMOVED)
 on_mfa_reset = _mfa_event(AuditEventType.MFA_RESET)
 
 
-# --- Role changes ------------------------------------------------------------------
+# --- Site staff flags --------------------------------------------------------------
 
-ROLE_FIELDS: dict[type[Model], tuple[str, ...]] = {
-    Membership: ("role", "is_admin"),
-    ForumMembership: ("role",),
-    CommissionerProfile: (),
-}
 STAFF_FIELDS = ("is_staff", "is_superuser", "is_active")
-
-
-def _role_facts(instance: Any) -> dict[str, Any]:
-    facts: dict[str, Any] = {"kind": instance._meta.model_name}
-    for field in ROLE_FIELDS[type(instance)]:
-        facts[field] = getattr(instance, field)
-    if isinstance(instance, Membership):
-        facts["organisation_id"] = instance.organisation_id
-    elif isinstance(instance, ForumMembership):
-        facts["forum_id"] = instance.forum_id
-    elif isinstance(instance, CommissionerProfile):
-        facts["organisation_id"] = instance.organisation_id
-    return facts
-
-
-def remember_old_role(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    if raw or audit.is_suppressed() or instance._state.adding or instance.pk is None:
-        return
-    fields = ROLE_FIELDS[type(instance)]
-    update_fields = kwargs.get("update_fields")
-    if not fields or (update_fields is not None and not set(update_fields) & set(fields)):
-        return
-    instance._audit_old_role = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
-
-
-def record_role_saved(
-    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
-) -> None:
-    if raw or audit.is_suppressed():
-        return
-    facts = _role_facts(instance)
-    if created:
-        audit.record(
-            AuditEventType.ROLE_GRANTED, target=instance, subject=instance.user_id, **facts
-        )
-        return
-    old = getattr(instance, "_audit_old_role", None)
-    instance._audit_old_role = None
-    if not old:
-        return
-    changed = {f"old_{k}": v for k, v in old.items() if getattr(instance, k) != v}
-    if changed:
-        audit.record(
-            AuditEventType.ROLE_CHANGED,
-            target=instance,
-            subject=instance.user_id,
-            **facts,
-            **changed,
-        )
-
-
-def record_role_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if audit.is_suppressed():
-        return
-    audit.record(
-        AuditEventType.ROLE_REMOVED,
-        target=instance,
-        subject=instance.user_id,
-        **_role_facts(instance),
-    )
 
 
 def remember_old_staff_flags(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -240,10 +174,5 @@ def connect() -> None:
     mfa_signals.authenticator_added.connect(on_mfa_added, dispatch_uid=f"{DISPATCH}.mfa+")
     mfa_signals.authenticator_removed.connect(on_mfa_removed, dispatch_uid=f"{DISPATCH}.mfa-")
     mfa_signals.authenticator_reset.connect(on_mfa_reset, dispatch_uid=f"{DISPATCH}.mfa=")
-    for model in ROLE_FIELDS:
-        uid = f"{DISPATCH}.{model._meta.label_lower}"
-        pre_save.connect(remember_old_role, sender=model, dispatch_uid=uid)
-        post_save.connect(record_role_saved, sender=model, dispatch_uid=uid)
-        post_delete.connect(record_role_deleted, sender=model, dispatch_uid=uid)
     pre_save.connect(remember_old_staff_flags, sender=User, dispatch_uid=f"{DISPATCH}.staff")
     post_save.connect(record_staff_flags, sender=User, dispatch_uid=f"{DISPATCH}.staff")

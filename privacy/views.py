@@ -12,19 +12,25 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hls_forum.types import AuthenticatedRequest
-from partnerships.models import ForumMembership, ForumRole, Membership, MembershipRole
+from hls_forum.types import HtmxRequest
 
 from . import audit, registry, services
 from .forms import AccountDeleteForm, AuditSearchForm
 from .models import AuditEvent, AuditEventType, DataExport
+
+
+class AuthenticatedRequest(HtmxRequest):
+    """A request behind ``@login_required``. Privacy sits below the app that defines the
+    user model (``settings.AUTH_USER_MODEL``), so it cannot name its type."""
+
+    user: Any
+
 
 RETENTION_LABELS = {
     "audit_events": "Security log (sign-ins, changes to accounts and roles)",
@@ -115,37 +121,6 @@ def export_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     )
 
 
-def _erasure_warnings(user: Any) -> list[str]:
-    """Things others rely on that would be left without a person in charge."""
-    warnings = []
-    lead = Q(role=MembershipRole.LEAD) | Q(is_admin=True)
-    led = Membership.objects.filter(lead, user=user).values("organisation_id")
-    for m in (
-        Membership.objects.filter(organisation_id__in=led)
-        .filter(lead)
-        .values("organisation__name")
-        .annotate(leads=Count("pk"))
-        .filter(leads=1)
-    ):
-        warnings.append(
-            f"You are the only lead of {m['organisation__name']}. Ask a colleague to take over "
-            "first, or nobody will be able to invite people to it."
-        )
-    facilitated = ForumMembership.objects.filter(user=user, role=ForumRole.FACILITATOR).values(
-        "forum_id"
-    )
-    for fm in (
-        ForumMembership.objects.filter(forum_id__in=facilitated, role=ForumRole.FACILITATOR)
-        .values("forum__name")
-        .annotate(facilitators=Count("pk"))
-        .filter(facilitators=1)
-    ):
-        warnings.append(
-            f"You are the only facilitator of {fm['forum__name']}. Ask someone to take over first."
-        )
-    return warnings
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True)
@@ -160,7 +135,7 @@ def account_delete(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "form": form,
         "erasure_steps": registry.erasure_steps(),
-        "warnings": _erasure_warnings(request.user),
+        "warnings": registry.erasure_warnings(request.user),
     }
     status = 400 if form.errors else 200
     return render(request, "privacy/account_delete.html", context, status=status)

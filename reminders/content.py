@@ -16,8 +16,7 @@ from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
-from partnerships.models import Forum, Membership, Sector
-from partnerships.permissions import covered_place_ids
+from partnerships.models import Forum, Membership, Sector, covered_place_ids
 from talking_points.models import (
     Action,
     ActionStatus,

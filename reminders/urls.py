@@ -13,8 +13,6 @@ urlpatterns = [
     ),
     path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("forums/<slug:slug>/calendar.ics", views.forum_calendar, name="forum_calendar"),
-    # Not "forums/<slug>/reminders/": partnerships:forum_reminders (a member's on/off switch)
-    # already answers there, which made this page unreachable.
     path("forums/<slug:slug>/reminders-sent/", views.forum_deliveries, name="forum_deliveries"),
     path(
         "forums/<slug:slug>/reminders-sent/<str:day>/",

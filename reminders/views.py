@@ -20,9 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hls_forum.types import AuthenticatedRequest
+from hls_forum.http import safe_next
 from partnerships import permissions
 from partnerships.models import ForumMembership
+from partnerships.types import AuthenticatedRequest
 
 from . import calendars, content, scheduling, services, tokens
 from .forms import DigestPreferenceForm
@@ -103,7 +104,8 @@ def forum_reminders_toggle(request: AuthenticatedRequest, slug: str) -> HttpResp
             request, "reminders/preferences.html#forum_row", {"row": row, "notice": notice}
         )
     messages.success(request, notice)
-    return redirect("reminders:preferences")
+    # The forum's own page has the same switch and asks to come back to it.
+    return redirect(safe_next(request, reverse("reminders:preferences")))
 
 
 # --- One-click unsubscribe (RFC 8058) --------------------------------------------------

@@ -372,7 +372,7 @@ ROUTES: dict[str, Route] = {
     "healthz": Route(get=everyone(200)),
     "privacy": Route(get=everyone(200)),
     "talking_points:talking_point_list": Route(get=everyone(200)),
-    "partnerships:dashboard": Route(get=signed_in(200)),
+    "talking_points:dashboard": Route(get=signed_in(200)),
     "partnerships:invitation_accept": Route(
         # Anyone signed in sees the invitation; accepting checks the email address.
         get=signed_in(200),
@@ -380,7 +380,7 @@ ROUTES: dict[str, Route] = {
         post={**only({"anonymous": LOGIN}, others=400)},
     ),
     "partnerships:place_list": Route(get=everyone(200)),
-    "partnerships:place_detail": Route(get=everyone(200), kwargs=place_slug),
+    "talking_points:place_detail": Route(get=everyone(200), kwargs=place_slug),
     "partnerships:organisation_detail": Route(get=everyone(200), kwargs=org_a_slug),
     "partnerships:organisation_invite": Route(
         get=only({"lead_a": 200}),
@@ -399,7 +399,7 @@ ROUTES: dict[str, Route] = {
         kwargs=commissioner_pk,
         post=only({"commissioner": 200}),  # an empty form re-renders with its errors
     ),
-    "partnerships:forum_detail": Route(get=everyone(200), kwargs=forum_slug),
+    "talking_points:forum_detail": Route(get=everyone(200), kwargs=forum_slug),
     "partnerships:forum_edit": Route(
         get=only({"facilitator": 200}),
         kwargs=forum_slug,
@@ -428,87 +428,81 @@ ROUTES: dict[str, Route] = {
         kwargs=forum_slug,
         post=only({"facilitator": 409}),  # the only facilitator may not leave
     ),
-    "partnerships:forum_reminders": Route(
-        get=signed_in(405),
-        kwargs=forum_slug,
-        post=only({"facilitator": 302}),
-        post_data={"reminders": "off"},
-    ),
-    # --- Place picture (partnerships/urls_picture.py) ---------------------------------------
-    "partnerships:place_picture": Route(get=everyone(200), kwargs=place_slug),
-    "partnerships:system_map": Route(
+    # --- Place picture (talking_points/urls_picture.py) ---------------------------------------
+    "talking_points:place_picture": Route(get=everyone(200), kwargs=place_slug),
+    "talking_points:system_map": Route(
         # The partnership sees the map; only forum members draw on it.
         get=partnership(200),
         kwargs=place_slug,
         post={**partnership(403), "facilitator": 400},  # an empty form shows its errors
     ),
-    "partnerships:relationship_remove": Route(
+    "talking_points:relationship_remove": Route(
         get={**partnership(403), "facilitator": 200},
         kwargs=relationship,
         post={**partnership(403), "facilitator": 302},
     ),
-    "partnerships:propositions": Route(
+    "talking_points:propositions": Route(
         get=partnership(200),
         kwargs=place_slug,
         post={**partnership(403), "facilitator": 400},
     ),
-    "partnerships:glossary": Route(
+    "talking_points:glossary": Route(
         # The glossary is public; the partnership adds to it. The form is only offered to
         # partners, so a post from anyone else (signed in or not) is refused with a reason.
         get=everyone(200),
         kwargs=place_slug,
         post={**each(PARTNERSHIP, 400), "staff": 403, "anonymous": 403},
     ),
-    "partnerships:glossary_edit": Route(
+    "talking_points:glossary_edit": Route(
         get=only(each(PARTNERSHIP, 200)),
         kwargs=glossary_term,
         post=only(each(PARTNERSHIP, 400)),
     ),
-    "partnerships:glossary_delete": Route(
+    "talking_points:glossary_delete": Route(
         get=only(each(PARTNERSHIP, 200)),
         kwargs=glossary_term,
         post=only(each(PARTNERSHIP, 302)),
     ),
-    "partnerships:champions": Route(
+    "talking_points:champions": Route(
         get=everyone(200),
         kwargs=place_slug,
         post={**each(PARTNERSHIP, 400), "staff": 403, "anonymous": 403},  # as the glossary
     ),
-    "partnerships:champion_step_down": Route(
+    "talking_points:champion_step_down": Route(
         # Only a champion has something to step down from.
         get=only({"member_a": 200}, others=404),
         kwargs=member_a_champions,
         post=only({"member_a": 302}, others=404),
     ),
-    "partnerships:commission_list": Route(get=everyone(200)),
-    "partnerships:commission_export": Route(get=everyone(200)),
-    "partnerships:commission_create": Route(
+    "talking_points:commission_list": Route(get=everyone(200)),
+    "talking_points:commission_export": Route(get=everyone(200)),
+    "talking_points:commission_create": Route(
         get=only({"commissioner": 200}),
         post=only({"commissioner": 200}),  # an empty form re-renders with its errors
     ),
-    "partnerships:commission_detail [public]": Route(
+    "talking_points:commission_detail [public]": Route(
         get=everyone(200), kwargs=commission(public=True)
     ),
-    "partnerships:commission_detail [unpublished]": Route(
+    "talking_points:commission_detail [unpublished]": Route(
         get=seen_by(*PARTNERSHIP), kwargs=commission(public=False)
     ),
-    "partnerships:commission_edit": Route(
+    "talking_points:commission_edit": Route(
         get={**partnership(403), "commissioner": 200},
         kwargs=commission(public=False),
         post={**partnership(403), "commissioner": 200},  # re-renders with its errors
     ),
-    "partnerships:commission_delete": Route(
+    "talking_points:commission_delete": Route(
         get={**partnership(403), "commissioner": 200},
         kwargs=commission(public=False),
         post={**partnership(403), "commissioner": 302},
     ),
-    "partnerships:forum_wellbeing": Route(get=forum_members(200), kwargs=forum_slug),
-    "partnerships:wellbeing_check_in": Route(
+    "talking_points:forum_wellbeing": Route(get=forum_members(200), kwargs=forum_slug),
+    "talking_points:wellbeing_check_in": Route(
         get=forum_members(200),
         kwargs=live_session,
         post=forum_members(400),
     ),
-    "partnerships:readability_check": Route(
+    "talking_points:readability_check": Route(
         # htmx helper that scores the posted text; it reads and stores nothing.
         get=everyone(405),
         post=everyone(200),
@@ -793,7 +787,7 @@ def test_every_named_url_is_registered() -> None:
 def test_the_walk_finds_our_namespaces() -> None:
     names = our_url_names()
 
-    assert {"home", "partnerships:dashboard", "talking_points:talking_point_list"} <= names
+    assert {"home", "talking_points:dashboard", "talking_points:talking_point_list"} <= names
     assert not any(name.startswith(("admin:", "account_", "mfa_")) for name in names)
 
 

@@ -1,7 +1,7 @@
 """PostgreSQL refuses any UPDATE or DELETE of an audit event, whatever code asks.
 
 The one exception is the retention purge, which sets ``hls.audit_purge`` with SET LOCAL
-inside its own transaction (privacy.partnerships_data.purge_audit_events). TRUNCATE (used
+inside its own transaction (privacy.account_data.purge_audit_events). TRUNCATE (used
 only by test-database flushes) is not a row event and is unaffected. Other databases rely
 on the model's own refusal.
 """

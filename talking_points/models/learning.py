@@ -15,8 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Membership
-from partnerships.permissions import covered_place_ids, place_partnership_q
+from partnerships.models import Membership, covered_place_ids, place_partnership_q
 
 # Fields that hold Markdown source. Each is stored as typed and shown only after nh3.
 MARKDOWN_FIELDS = ("body", "tried", "happened", "learned", "next_steps")

@@ -17,8 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import ForumMembership
-from partnerships.permissions import place_partnership_q
+from partnerships.models import ForumMembership, place_partnership_q
 
 MAX_TIME_BOX_MINUTES = 240
 MAX_CONTRIBUTION_CHARS = 4000

@@ -38,8 +38,7 @@ def url_or_empty(obj: Any) -> str:
 @register.inclusion_tag("talking_points/learning/_dashboard.html", takes_context=True)
 def learning_dashboard(context: template.Context) -> dict[str, Any]:
     """The learning section of a person's home page: their places' logs and review queue."""
-    from partnerships.models import CommissionerProfile
-    from partnerships.permissions import partnership_places
+    from partnerships.models import CommissionerProfile, Place
 
     from ..models import LearningEntry
 
@@ -51,7 +50,7 @@ def learning_dashboard(context: template.Context) -> dict[str, Any]:
         else 0
     )
     return {
-        "places": partnership_places(user).order_by("name"),
+        "places": Place.objects.in_partnership_of(user).order_by("name"),
         "is_commissioner": is_commissioner,
         "unread": unread,
     }

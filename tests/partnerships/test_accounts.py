@@ -102,7 +102,7 @@ def test_new_person_must_verify_their_email_before_signing_in() -> None:
     user = User.objects.get(email="new.person@example.org")
     assert user.full_name == "New Person"
     assert not EmailAddress.objects.get(user=user).verified
-    assert client.get(reverse("partnerships:dashboard")).status_code == 302
+    assert client.get(reverse("talking_points:dashboard")).status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.person@example.org"]
 
@@ -129,7 +129,7 @@ def test_unverified_person_cannot_sign_in_with_a_password() -> None:
     location = sign_in(client, "unverified@example.org")
 
     assert location == reverse("account_email_verification_sent")
-    assert client.get(reverse("partnerships:dashboard")).status_code == 302
+    assert client.get(reverse("talking_points:dashboard")).status_code == 302
 
 
 # --- Password reset and sign-in by code ---------------------------------------------------
@@ -159,7 +159,7 @@ def test_sign_in_by_emailed_code_works_and_does_not_reveal_accounts() -> None:
     assert code in code_mail[0].body
     confirmed = client.post(reverse("account_confirm_login_code"), {"code": code})
     assert confirmed.status_code == 302
-    assert client.get(reverse("partnerships:dashboard")).status_code == 200
+    assert client.get(reverse("talking_points:dashboard")).status_code == 200
 
 
 # --- Rate limits --------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_repeated_failed_sign_ins_are_rate_limited() -> None:
 
     assert response.status_code in {200, 429}
     assert "Too many failed" in response.content.decode()
-    assert client.get(reverse("partnerships:dashboard")).status_code == 302
+    assert client.get(reverse("talking_points:dashboard")).status_code == 302
 
 
 # --- Two-step sign-in ------------------------------------------------------------------------
@@ -207,12 +207,12 @@ def test_person_with_two_step_sign_in_must_give_a_code() -> None:
     location = sign_in(client, user.email)
 
     assert location == reverse("mfa_authenticate")
-    assert client.get(reverse("partnerships:dashboard")).status_code == 302
+    assert client.get(reverse("talking_points:dashboard")).status_code == 302
     wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert wrong.status_code == 200
     right = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert right.status_code == 302
-    assert client.get(reverse("partnerships:dashboard")).status_code == 200
+    assert client.get(reverse("talking_points:dashboard")).status_code == 200
 
 
 # --- Django admin ---------------------------------------------------------------------------

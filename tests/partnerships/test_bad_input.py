@@ -80,13 +80,13 @@ def test_forum_time_of_25_00_is_refused_and_the_forum_is_unchanged(world: World)
 @pytest.mark.parametrize(
     ("name", "kwargs"),
     [
-        ("partnerships:place_detail", {"slug": "nowhere"}),
+        ("talking_points:place_detail", {"slug": "nowhere"}),
         ("partnerships:organisation_detail", {"slug": "no-such-org"}),
         ("partnerships:organisation_invite", {"slug": "no-such-org"}),
         ("partnerships:membership_remove", {"slug": "org-a", "pk": 999999}),
         ("partnerships:commissioner_detail", {"pk": 999999}),
         ("partnerships:commissioner_edit", {"pk": 999999}),
-        ("partnerships:forum_detail", {"slug": "no-such-forum"}),
+        ("talking_points:forum_detail", {"slug": "no-such-forum"}),
         ("partnerships:forum_edit", {"slug": "no-such-forum"}),
         ("partnerships:forum_join", {"slug": "no-such-forum"}),
         ("partnerships:forum_invite", {"slug": "no-such-forum"}),

@@ -157,7 +157,7 @@ def test_commissioner_sees_edit_links_on_dashboard_and_profile(
 ) -> None:
     client = client_for(world.commissioner)
 
-    dashboard = client.get(reverse("partnerships:dashboard")).content.decode()
+    dashboard = client.get(reverse("talking_points:dashboard")).content.decode()
     public = client.get(profile.get_absolute_url()).content.decode()
     as_visitor = client_for(world.member_a).get(profile.get_absolute_url()).content.decode()
 

@@ -41,7 +41,7 @@ def test_demo_commissioner_signs_in_with_the_printed_code_and_reaches_their_page
         reverse("account_login"), {"login": COMMISSIONER, "password": DEMO_PASSWORD}
     )
     second_step = client.post(reverse("mfa_authenticate"), {"code": code})
-    home = client.get(reverse("partnerships:dashboard"))
+    home = client.get(reverse("talking_points:dashboard"))
 
     assert password["Location"] == reverse("mfa_authenticate")
     assert second_step.status_code == 302

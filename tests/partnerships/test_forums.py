@@ -121,7 +121,7 @@ def test_facilitator_sees_pending_requests_on_forum_page_and_dashboard(
     client = client_for(world.facilitator)
 
     forum_page = client.get(world.forum.get_absolute_url()).content.decode()
-    dashboard = client.get(reverse("partnerships:dashboard")).content.decode()
+    dashboard = client.get(reverse("talking_points:dashboard")).content.decode()
 
     decide = url("join_request_decide", world, pk=join_request.pk)
     for content in (forum_page, dashboard):
@@ -153,11 +153,11 @@ def test_facilitator_declines_and_no_membership_is_created(
 ) -> None:
     response = client_for(world.facilitator).post(
         url("join_request_decide", world, pk=join_request.pk),
-        {"decision": "decline", "next": reverse("partnerships:dashboard")},
+        {"decision": "decline", "next": reverse("talking_points:dashboard")},
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("partnerships:dashboard")
+    assert response["Location"] == reverse("talking_points:dashboard")
     join_request.refresh_from_db()
     assert join_request.status == "declined"
     assert not ForumMembership.objects.filter(user=world.member_b).exists()
@@ -328,15 +328,20 @@ def test_non_member_cannot_leave(world: World) -> None:
     assert "You are not a member of this forum." in response.content.decode()
 
 
+def reminders_toggle(world: World) -> str:
+    """The one reminders switch per forum (the reminders app's), also on the forum page."""
+    return reverse("reminders:forum_reminders_toggle", kwargs={"slug": world.forum.slug})
+
+
 def test_member_turns_reminders_off_and_on(world: World, participant: ForumMembership) -> None:
     client = client_for(world.member_a)
 
-    off = client.post(url("forum_reminders", world), {"reminders": "off"})
+    off = client.post(reminders_toggle(world), {"enabled": "0"})
     participant.refresh_from_db()
     assert participant.reminders_enabled is False
     page = client.get(world.forum.get_absolute_url()).content.decode()
     assert "Turn reminders on" in page
-    on = client.post(url("forum_reminders", world), {"reminders": "on"})
+    on = client.post(reminders_toggle(world), {"enabled": "1"})
     participant.refresh_from_db()
 
     assert (off.status_code, on.status_code) == (302, 302)
@@ -344,13 +349,13 @@ def test_member_turns_reminders_off_and_on(world: World, participant: ForumMembe
 
 
 def test_non_member_cannot_change_reminders(world: World) -> None:
-    response = client_for(world.member_b).post(url("forum_reminders", world), {"reminders": "on"})
+    response = client_for(world.member_b).post(reminders_toggle(world), {"enabled": "1"})
 
     assert response.status_code == 403
 
 
 def test_reminders_are_post_only(world: World, participant: ForumMembership) -> None:
-    assert client_for(world.member_a).get(url("forum_reminders", world)).status_code == 405
+    assert client_for(world.member_a).get(reminders_toggle(world)).status_code == 405
 
 
 # --- Editing forum details -------------------------------------------------------------------
@@ -490,13 +495,13 @@ def test_dashboard_query_count_does_not_grow_with_requests(
     settings.PAGE_SIZE = 5
     client = client_for(world.facilitator)
     services.forum_join_request_create(forum=world.forum, user=world.member_a)
-    client.get(reverse("partnerships:dashboard"))
+    client.get(reverse("talking_points:dashboard"))
 
     with django_assert_num_queries(9) as few:
-        client.get(reverse("partnerships:dashboard"))
+        client.get(reverse("talking_points:dashboard"))
     for user in factories.UserFactory.create_batch(8):
         services.forum_join_request_create(forum=world.forum, user=user)
     with django_assert_num_queries(len(few.captured_queries)):
-        response = client.get(reverse("partnerships:dashboard"))
+        response = client.get(reverse("talking_points:dashboard"))
 
     assert "Page 1 of 2" in response.content.decode()

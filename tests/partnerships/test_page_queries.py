@@ -19,8 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Forum, ForumMembership, quarter_start
-from partnerships.picture import add_quarters
+from partnerships.models import Forum, ForumMembership, add_quarters, quarter_start
 from talking_points.models import SessionStatus, WellbeingCheckIn
 from tests import factories
 from tests.conftest import World, client_for
@@ -130,7 +129,7 @@ FORUM_PAGE = {
 @pytest.mark.parametrize("n", [SMALL, LARGE])
 def test_place_dashboard_queries_are_pinned_and_do_not_grow(world: World, n: int) -> None:
     clients = _world_with(world, n)
-    path = reverse("partnerships:place_picture", kwargs={"slug": world.place.slug})
+    path = reverse("talking_points:place_picture", kwargs={"slug": world.place.slug})
 
     counts = {persona: cold_and_warm(client, path) for persona, client in clients.items()}
 

@@ -24,7 +24,7 @@ def test_home_explains_the_product_in_plain_english(client: Client, demo: None) 
 
 
 def test_place_shows_commissioners_with_named_contacts(client: Client, demo: None) -> None:
-    response = client.get(reverse("partnerships:place_detail", kwargs={"slug": "plymouth"}))
+    response = client.get(reverse("talking_points:place_detail", kwargs={"slug": "plymouth"}))
     content = response.content.decode()
     assert response.status_code == 200
     assert "Sam Okafor" in content
@@ -71,14 +71,14 @@ def test_demo_data_is_complete_and_loading_twice_changes_nothing(demo: None) -> 
 
 
 def test_unknown_place_is_404(client: Client, db: None) -> None:
-    response = client.get(reverse("partnerships:place_detail", kwargs={"slug": "nowhere"}))
+    response = client.get(reverse("talking_points:place_detail", kwargs={"slug": "nowhere"}))
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
 
 
 def test_names_are_shown_escaped(client: Client, db: None) -> None:
     place = factories.PlaceFactory(name="<script>alert(1)</script>", slug="xss")
-    response = client.get(reverse("partnerships:place_detail", kwargs={"slug": place.slug}))
+    response = client.get(reverse("talking_points:place_detail", kwargs={"slug": place.slug}))
     content = response.content.decode()
     assert "<script>alert(1)</script>" not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content

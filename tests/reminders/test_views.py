@@ -167,14 +167,15 @@ def test_turning_reminders_off_on_the_forum_page_stops_the_waiting_reminder(
         status=DeliveryStatus.PENDING,
     )
 
-    # The "Turn reminders off" button on the forum's own page (partnerships app).
+    # The "Turn reminders off" button on the forum's own page: the same switch.
     response = client_for(world.member_a).post(
-        reverse("partnerships:forum_reminders", kwargs={"slug": world.forum.slug}),
-        {"reminders": "off"},
+        reverse("reminders:forum_reminders_toggle", kwargs={"slug": world.forum.slug}),
+        {"enabled": "0", "next": world.forum.get_absolute_url()},
     )
 
     waiting.refresh_from_db()
     assert response.status_code == 302
+    assert response["Location"] == world.forum.get_absolute_url()
     assert reminders_on(world.member_a, world) is False
     assert waiting.status == DeliveryStatus.SKIPPED
 
@@ -485,7 +486,7 @@ def test_digest_choice_with_htmx_returns_just_the_form_with_a_saved_notice(
 def test_forum_page_links_members_to_the_calendar_and_their_reminder_choices(
     world: World, member_a_in_forum: ForumMembership
 ) -> None:
-    page = reverse("partnerships:forum_detail", kwargs={"slug": world.forum.slug})
+    page = reverse("talking_points:forum_detail", kwargs={"slug": world.forum.slug})
     calendar = reverse("reminders:forum_calendar", kwargs={"slug": world.forum.slug})
     choices = f"{reverse('reminders:preferences')}#forum-row-{world.forum.pk}"
     oversight = reverse("reminders:forum_deliveries", kwargs={"slug": world.forum.slug})
@@ -509,8 +510,8 @@ def test_turning_reminders_off_on_the_forum_page_stops_a_waiting_reminder(
     waiting = Delivery.objects.get(forum=world.forum, recipient=world.member_a)
 
     response = client_for(world.member_a).post(
-        reverse("partnerships:forum_reminders", kwargs={"slug": world.forum.slug}),
-        {"reminders": "off"},
+        reverse("reminders:forum_reminders_toggle", kwargs={"slug": world.forum.slug}),
+        {"enabled": "0", "next": world.forum.get_absolute_url()},
     )
 
     waiting.refresh_from_db()
@@ -523,7 +524,7 @@ def test_facilitators_reminders_page_is_reachable_beside_the_forum_pages_toggle(
     world: World,
 ) -> None:
     page = reverse("reminders:forum_deliveries", kwargs={"slug": world.forum.slug})
-    toggle = reverse("partnerships:forum_reminders", kwargs={"slug": world.forum.slug})
+    toggle = reverse("reminders:forum_reminders_toggle", kwargs={"slug": world.forum.slug})
 
     response = client_for(world.facilitator).get(page)
 

@@ -722,7 +722,7 @@ def test_link_removal_is_refused_to_others(world: World) -> None:
 def test_place_page_and_dashboard_link_to_the_learning_log(world: World) -> None:
     place_page = Client().get(world.place.get_absolute_url()).content.decode()
     assert log_url(world) in place_page
-    dashboard = client_for(world.commissioner).get(reverse("partnerships:dashboard"))
+    dashboard = client_for(world.commissioner).get(reverse("talking_points:dashboard"))
     body = dashboard.content.decode()
     assert log_url(world) in body
     assert reverse("talking_points:review_queue") in body

@@ -701,7 +701,7 @@ def test_planned_and_live_pages_link_members_to_the_wellbeing_check_in(
     Session.objects.filter(pk=soon.pk).update(
         starts_at=timezone.now() + datetime.timedelta(minutes=30)
     )
-    check_in = reverse("partnerships:wellbeing_check_in", kwargs={"pk": soon.pk})
+    check_in = reverse("talking_points:wellbeing_check_in", kwargs={"pk": soon.pk})
     client = client_for(world.member_a)
 
     later_page = client.get(later.get_absolute_url()).content.decode()
@@ -710,7 +710,7 @@ def test_planned_and_live_pages_link_members_to_the_wellbeing_check_in(
     live_page = client.get(soon.get_absolute_url()).content.decode()
 
     assert "check-in opens an hour before" in later_page
-    assert reverse("partnerships:wellbeing_check_in", kwargs={"pk": later.pk}) not in later_page
+    assert reverse("talking_points:wellbeing_check_in", kwargs={"pk": later.pk}) not in later_page
     assert f'href="{check_in}"' in soon_page
     assert f'href="{check_in}"' in live_page
 

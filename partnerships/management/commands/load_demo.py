@@ -18,6 +18,7 @@ LOADERS = [
     "talking_points.demo",
     "talking_points.demo_sessions",
     "partnerships.demo_picture",
+    "talking_points.demo_wellbeing",
     "reminders.demo",
     # Last: two-step sign-in keys for every demo commissioner and staff person.
     "partnerships.demo_two_step",

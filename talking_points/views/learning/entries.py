@@ -12,9 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hls_forum.types import AuthenticatedRequest
 from partnerships.models import Place, User
-from partnerships.permissions import partnership_places
+from partnerships.types import AuthenticatedRequest
 from privacy import audit
 from privacy.models import AuditEventType
 
@@ -86,7 +85,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links_in": links_in,
         "threads": threads,
         "shows_decision_text": user.is_authenticated
-        and partnership_places(user).filter(pk=entry.place_id).exists(),
+        and Place.objects.in_partnership_of(user).filter(pk=entry.place_id).exists(),
         "review_form": ReviewForm() if can_review else None,
         "share_form": ShareForm(entry=entry) if can_edit else None,
         "reply_form": ReplyForm(),

@@ -24,10 +24,9 @@ from django.views.decorators.http import require_GET
 from hls_forum.spreadsheet import csv_cell
 from hls_forum.types import HtmxRequest
 from partnerships.models import Membership, Place
-from partnerships.permissions import partnership_places
-from partnerships.templatetags.picture import prefetch_terms
 from privacy import audit
 from privacy.models import AuditEventType
+from talking_points.templatetags.picture import prefetch_terms
 
 from ...forms import (
     ALL_PLACES,
@@ -332,7 +331,11 @@ def learning_search(request: HtmxRequest) -> HttpResponse:
     position. By default only the reader's own places: the full-text index and the place
     index together then read a few hundred rows, not every match in the country."""
     user = request.user
-    places = list(partnership_places(user).order_by("name")) if user.is_authenticated else []
+    places = (
+        list(Place.objects.in_partnership_of(user).order_by("name"))
+        if user.is_authenticated
+        else []
+    )
     form = SearchForm(request.GET or None, places=places)
     page, bad_cursor = None, False
     words = ""

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hls_forum.http import safe_next
-from hls_forum.types import AuthenticatedRequest
-from partnerships.permissions import covered_place_ids, partnership_places
+from partnerships.models import Place, covered_place_ids
+from partnerships.types import AuthenticatedRequest
 
 from ... import permissions, services
 from ...forms import (
@@ -165,6 +165,8 @@ def decision_learning(request: HttpRequest, pk: int) -> HttpResponse:
         "page_obj": page,
         "query_string": "",
         "shows_decision_text": request.user.is_authenticated
-        and partnership_places(request.user).filter(pk=decision.session.forum.place_id).exists(),
+        and Place.objects.in_partnership_of(request.user)
+        .filter(pk=decision.session.forum.place_id)
+        .exists(),
     }
     return render(request, "talking_points/learning/linked_from.html", context)

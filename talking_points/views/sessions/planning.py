@@ -12,8 +12,8 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from hls_forum.types import AuthenticatedRequest
 from partnerships import permissions as forum_permissions
+from partnerships.types import AuthenticatedRequest
 
 from ... import forms, services
 from ...models import (

@@ -17,8 +17,8 @@ from django.views.decorators.http import (
 )
 
 from hls_forum.spreadsheet import csv_cell
-from hls_forum.types import AuthenticatedRequest
 from partnerships import permissions as forum_permissions
+from partnerships.types import AuthenticatedRequest
 from privacy import audit
 from privacy.models import AuditEventType
 
