@@ -526,9 +526,9 @@ def recent_decisions(place: Place, *, user: Any, limit: int = 5) -> list[Any]:
     """The newest decisions from the place's forum sessions that ``user`` may read (through
     ``Session.objects.visible_to``, the one session trust query). Two queries at most."""
 
-    visible = Session.objects.visible_to(user).filter(forum__place=place)
     return list(
-        Decision.objects.filter(session__in=visible)
+        Decision.objects.visible_to(user)
+        .filter(session__forum__place=place)
         .select_related("session__forum")
         .order_by("-created_at", "-pk")[:limit]
     )
@@ -538,9 +538,9 @@ def open_actions(place: Place, *, user: Any, limit: int = 5) -> list[Any]:
     """Open actions from the place's forum sessions that ``user`` may read, soonest due
     first (undated last), through ``Session.objects.visible_to``."""
 
-    visible = Session.objects.visible_to(user).filter(forum__place=place)
     return list(
-        Action.objects.filter(session__in=visible, status=ActionStatus.OPEN)
+        Action.objects.visible_to(user)
+        .filter(session__forum__place=place, status=ActionStatus.OPEN)
         .select_related("session__forum")
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
     )

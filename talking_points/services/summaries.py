@@ -211,15 +211,12 @@ def agenda_with_contributions(session: Session, *, include_hidden: bool) -> list
     return [AgendaEntry(item, grouped[item.pk], hidden[item.pk]) for item in items]
 
 
-def linked_learning_prefetch(viewer: Any, visible: Any = None) -> Prefetch:
+def linked_learning_prefetch(viewer: Any) -> Prefetch:
     """For a list of decisions: the learning entries linked to each that ``viewer`` may see,
-    as ``visible_learning_links`` (what the ``linked_learning`` tag shows). One query.
-    ``visible``: ``LearningEntry.objects.visible_to(viewer)``, if the caller has it already."""
-    if visible is None:
-        visible = LearningEntry.objects.visible_to(viewer)
+    as ``visible_learning_links`` (what the ``linked_learning`` tag shows). One query."""
     return Prefetch(
         "learning_links",
-        queryset=LearningLink.objects.filter(entry__in=visible)
+        queryset=LearningLink.objects.filter(LearningEntry.objects.visible_at(viewer, "entry_id"))
         .select_related("entry__organisation")
         .order_by("-entry__created_at", "-entry_id"),
         to_attr="visible_learning_links",
@@ -253,7 +250,7 @@ def decisions_for(session: Session, viewer: Any) -> list[Decision]:
         prefetch_related_objects(
             with_learning,
             Prefetch("rests_on", queryset=visible.order_by("title"), to_attr="visible_entries"),
-            linked_learning_prefetch(viewer, visible),
+            linked_learning_prefetch(viewer),
         )
     return decisions
 

@@ -47,14 +47,17 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = permissions.get_entry_or_404(user, pk)
     can_edit = permissions.can_edit_entry(user, entry)
     can_review = permissions.can_review_entry(user, entry)
-    visible = LearningEntry.objects.visible_to(user)
+    # Each linked entry is checked by key (visible_at), not against every entry the reader
+    # may see.
+    visible_other = LearningEntry.objects.visible_at(user, "other_entry_id")
     links_out = (
-        entry.links.filter(Q(other_entry__isnull=True) | Q(other_entry__in=visible))
+        entry.links.filter(Q(other_entry__isnull=True) | Q(visible_other))
         .select_related("session__forum", "decision__session__forum", "other_entry__organisation")
         .order_by("created_at", "pk")
     )
     links_in = (
-        LearningLink.objects.filter(other_entry=entry, entry__in=visible)
+        LearningLink.objects.filter(LearningEntry.objects.visible_at(user, "entry_id"))
+        .filter(other_entry=entry)
         .select_related("entry__organisation")
         .order_by("created_at", "pk")
     )
@@ -306,7 +309,7 @@ def entry_link_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_link_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(
-        LearningLink.objects.filter(entry__in=LearningEntry.objects.visible_to(request.user)),
+        LearningLink.objects.filter(LearningEntry.objects.visible_at(request.user, "entry_id")),
         pk=pk,
     )
     services.entry_link_remove(link=link, by=request.user)

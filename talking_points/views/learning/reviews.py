@@ -24,7 +24,6 @@ from ...models import (
     Decision,
     LearningEntry,
     Review,
-    Session,
 )
 from ...pagination import (
     per_place_fetch,
@@ -109,11 +108,10 @@ def review_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    visible = LearningEntry.objects.visible_to(request.user)
     review = get_object_or_404(
-        Review.objects.filter(entry__in=visible, in_reply_to__isnull=True).select_related(
-            "entry", "entry__organisation", "entry__place", "author"
-        ),
+        Review.objects.filter(
+            LearningEntry.objects.visible_at(request.user, "entry_id"), in_reply_to__isnull=True
+        ).select_related("entry", "entry__organisation", "entry__place", "author"),
         pk=pk,
     )
     permissions.require_can_reply_to_review(request.user, review)
@@ -147,9 +145,9 @@ def session_learning(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def decision_learning(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(
-        Decision.objects.filter(
-            session__in=Session.objects.visible_to(request.user)
-        ).select_related("session", "session__forum", "session__forum__place"),
+        Decision.objects.visible_to(request.user).select_related(
+            "session", "session__forum", "session__forum__place"
+        ),
         pk=pk,
     )
     entries = (

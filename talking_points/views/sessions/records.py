@@ -59,9 +59,8 @@ def forum_sessions(request: HttpRequest, slug: str) -> HttpResponse:
 def forum_decisions(request: HttpRequest, slug: str) -> HttpResponse:
     forum = forum_permissions.get_forum_or_404(slug)
     decisions = (
-        Decision.objects.filter(
-            session__in=Session.objects.visible_to(request.user).filter(forum=forum)
-        )
+        Decision.objects.visible_to(request.user)
+        .filter(session__forum=forum)
         .select_related("session")
         .prefetch_related(services.linked_learning_prefetch(request.user))
         .order_by("-created_at", "-pk")
@@ -79,10 +78,8 @@ def forum_actions(request: HttpRequest, slug: str) -> HttpResponse:
         status = ActionStatus.OPEN
     membership = forum_permissions.forum_membership(request.user, forum)
     actions = (
-        Action.objects.filter(
-            session__in=Session.objects.visible_to(request.user).filter(forum=forum),
-            status=status,
-        )
+        Action.objects.visible_to(request.user)
+        .filter(session__forum=forum, status=status)
         .select_related("session")
         .order_by("due_on", "pk")
     )
