@@ -182,9 +182,9 @@ def page_url(scenario: Scenario, state: State, page: str, entry: int = 0) -> str
     if page == "review queue":
         return reverse("talking_points:review_queue")
     if page == "place picture":
-        return reverse("partnerships:place_picture", kwargs={"slug": place.slug})
+        return reverse("talking_points:place_picture", kwargs={"slug": place.slug})
     if page == "forum":
-        return reverse("partnerships:forum_detail", kwargs={"slug": scenario.world.forum.slug})
+        return reverse("talking_points:forum_detail", kwargs={"slug": scenario.world.forum.slug})
     if page == "live session":
         return reverse("talking_points:session_detail", kwargs={"pk": scenario.session.pk})
     if page == "entry":

@@ -1,9 +1,8 @@
 """Rendering a page with every cache bypassed, and comparing it with the page as served.
 
 "Caches off" means: the same request, from the same signed-in client, answered by a process
-whose cache is Django's ``DummyCache`` (it never holds anything, so every page, fragment,
-signed-in person and session is read from the database) and whose whole-page cache, where
-there is one, is switched off. Nothing the "off" render does is stored in the real cache, so
+whose cache is Django's ``DummyCache`` (it never holds anything, so every fragment,
+signed-in person and session is read from the database). Nothing the "off" render does is stored in the real cache, so
 the next "on" request still meets whatever earlier requests left there.
 
 What differs in every response by design is taken out before comparing: the CSRF token
@@ -28,9 +27,9 @@ DUMMY_CACHE = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 @contextlib.contextmanager
 def caches_off() -> Iterator[None]:
     """Requests made inside this block compute everything from the database: every cache
-    alias is a ``DummyCache``, and the whole-page cache, where there is one, is off."""
+    alias is a ``DummyCache``."""
     no_caches = {alias: DUMMY_CACHE for alias in settings.CACHES}
-    with override_settings(CACHES=no_caches, PAGE_CACHE_SECONDS=0):
+    with override_settings(CACHES=no_caches):
         yield
 
 

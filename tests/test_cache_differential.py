@@ -75,7 +75,7 @@ def test_declined_join_request_leaves_the_forum_page_at_once(
     scenario: Scenario,  # noqa: F811
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
-    url = reverse("partnerships:forum_detail", kwargs={"slug": scenario.world.forum.slug})
+    url = reverse("talking_points:forum_detail", kwargs={"slug": scenario.world.forum.slug})
     facilitator = scenario.clients["facilitator"]
     assert "asking@example.org" in facilitator.get(url).content.decode()
     join_request = ForumJoinRequest.objects.get(user=scenario.askers["outsider"])
@@ -89,7 +89,7 @@ def test_declined_join_request_leaves_the_forum_page_at_once(
     assert "asking@example.org" not in page, "the declined request is still on the forum page"
 
 
-# Writes that change what pages show without the model signals the page cache listens to.
+# Writes made with update(), which sends no model signals: every page shows them at once.
 WRITES_WITHOUT_SIGNALS = {
     "an entry retitled": Step(EditEntry(entry=3, via="update"), page="learning log"),
     "a public entry narrowed to its organisation": Step(
