@@ -2,8 +2,9 @@
 
 "Caches off" means: the same request, from the same signed-in client, answered by a process
 whose cache is Django's ``DummyCache`` (it never holds anything, so every fragment,
-signed-in person and session is read from the database). Nothing the "off" render does is stored in the real cache, so
-the next "on" request still meets whatever earlier requests left there.
+signed-in person and session is read from the database). Nothing the "off" render does is
+stored in the real cache, so the next "on" request still meets whatever earlier requests
+left there.
 
 What differs in every response by design is taken out before comparing: the CSRF token
 (masked afresh for each response), the Content-Security-Policy nonce and the live page's
