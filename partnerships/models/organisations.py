@@ -1,0 +1,80 @@
+"""Organisations and the people in them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.models.people import User
+from partnerships.models.places import Place
+
+
+class Sector(models.TextChoices):
+    VCS = "vcs", "Voluntary and community"
+    STATUTORY = "statutory", "Statutory (council)"
+    HEALTH = "health", "Health"
+    FUNDER = "funder", "Funder or trust"
+    PRIVATE = "private", "Private"
+    ACADEMIC = "academic", "Academic"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.VCS)
+    places = models.ManyToManyField(Place, related_name="organisations", blank=True)
+    distinctive_contribution = models.TextField(
+        "what we distinctively bring", blank=True, max_length=2000
+    )
+    local_assets = models.TextField("local assets we hold", blank=True, max_length=2000)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["sector", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:organisation_detail", kwargs={"slug": self.slug})
+
+
+class MembershipRole(models.TextChoices):
+    STAFF = "staff", "Staff"
+    VOLUNTEER = "volunteer", "Volunteer"
+    LEAD = "lead", "Lead"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def leads(self) -> MembershipQuerySet:
+        return self.filter(Q(role=MembershipRole.LEAD) | Q(is_admin=True))
+
+
+class Membership(models.Model):
+    """A person in an organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=MembershipRole.choices, default="staff")
+    is_admin = models.BooleanField("administers the organisation", default=False)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
+        ordering = ["organisation__name", "user__full_name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+    @property
+    def can_administer(self) -> bool:
+        return self.is_admin or self.role == MembershipRole.LEAD
