@@ -30,15 +30,15 @@ from django.utils import timezone
 
 from partnerships.models import Forum, ForumMembership, Place, User
 
-from . import emails, mailer, scheduling
-from .models import (
+from reminders import emails, mailer, scheduling
+from reminders.models import (
     Delivery,
     DeliveryKind,
     DeliveryStatus,
     DigestFrequency,
     DigestPreference,
 )
-from .tokens import UnsubscribeScope
+from reminders.tokens import UnsubscribeScope
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +215,7 @@ def _publish(ids: list[int]) -> None:
         return
     from hls_forum.celery import app
 
-    from .tasks import send_delivery
+    from reminders.tasks import send_delivery
 
     published = 0
     try:
