@@ -74,7 +74,7 @@ class Command(BaseCommand):
             ids = list(rows.filter(status=DeliveryStatus.PENDING).values_list("pk", flat=True))
             if not options["sync"]:
                 rows.filter(pk__in=ids).update(queued_at=timezone.now())
-                transaction.on_commit(lambda: services._publish(ids))
+                transaction.on_commit(lambda: services.deliveries_publish(ids))
         skipped = len(user_ids) - len(ids)
         if skipped:
             self.stdout.write(f"{skipped} already sent or in progress (use --again to resend).")

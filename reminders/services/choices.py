@@ -1,0 +1,90 @@
+"""People's choices (reminders, the digest, unsubscribing) and facilitators' actions."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from partnerships.models import ForumMembership, User
+from reminders.models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    DigestFrequency,
+    DigestPreference,
+)
+from reminders.services.dispatch import deliveries_publish
+from reminders.tokens import UnsubscribeScope
+
+
+def forum_reminders_set(*, membership: ForumMembership, enabled: bool) -> None:
+    """Turn a member's reminders for one forum on or off. Turning them off also stops any
+    reminder already waiting to be sent to them for that forum."""
+    with transaction.atomic():
+        ForumMembership.objects.filter(pk=membership.pk).update(reminders_enabled=enabled)
+        membership.reminders_enabled = enabled
+        if not enabled:
+            Delivery.objects.filter(
+                kind=DeliveryKind.REMINDER,
+                forum_id=membership.forum_id,
+                recipient_id=membership.user_id,
+                status=DeliveryStatus.PENDING,
+            ).update(status=DeliveryStatus.SKIPPED, detail="The person turned reminders off.")
+
+
+def digest_preference_set(*, user: User, frequency: str, weekday: int) -> DigestPreference:
+    with transaction.atomic():
+        preference, _ = DigestPreference.objects.update_or_create(
+            user=user, defaults={"frequency": frequency, "weekday": weekday}
+        )
+        if frequency == DigestFrequency.OFF:
+            Delivery.objects.filter(
+                kind=DeliveryKind.DIGEST, recipient=user, status=DeliveryStatus.PENDING
+            ).update(status=DeliveryStatus.SKIPPED, detail="The person turned the digest off.")
+    return preference
+
+
+def unsubscribe(*, scope: UnsubscribeScope) -> str | None:
+    """Apply a one-click unsubscribe. Returns what was stopped (for the page), or None if
+    the token no longer matches anything (the person left the forum, or was deleted).
+    Idempotent: unsubscribing twice is the same as once."""
+    if scope.forum_id is None:
+        user = User.objects.filter(pk=scope.user_id).first()
+        if user is None:
+            return None
+        with transaction.atomic():
+            DigestPreference.objects.filter(user=user).update(frequency=DigestFrequency.OFF)
+            Delivery.objects.filter(
+                kind=DeliveryKind.DIGEST, recipient=user, status=DeliveryStatus.PENDING
+            ).update(status=DeliveryStatus.SKIPPED, detail="The person turned the digest off.")
+        return "the weekly digest"
+    membership = (
+        ForumMembership.objects.filter(user_id=scope.user_id, forum_id=scope.forum_id)
+        .select_related("forum")
+        .first()
+    )
+    if membership is None:
+        return None
+    forum_reminders_set(membership=membership, enabled=False)
+    return f"reminders for {membership.forum.name}"
+
+
+def delivery_resend(*, delivery: Delivery) -> bool:
+    """Put a failed or unknown delivery back in the queue, at a facilitator's request.
+
+    An "unknown" email may already have arrived; the page asking for this says so. Returns
+    False if the row was no longer failed or unknown. The send is queued after commit; a
+    broker that is down does not fail the request, and the next dispatcher run queues it.
+    """
+    with transaction.atomic():
+        updated = Delivery.objects.filter(
+            pk=delivery.pk, status__in=[DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN]
+        ).update(
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            queued_at=timezone.now(),
+            detail="Sent again at a facilitator's request.",
+        )
+        if updated:
+            transaction.on_commit(lambda: deliveries_publish([delivery.pk]))
+    return bool(updated)
