@@ -44,7 +44,7 @@ from partnerships.models import (
     quarter_start,
 )
 
-from .models import Action, ActionStatus, Decision, Session, SessionStatus, WellbeingCheckIn
+from talking_points.models import Action, ActionStatus, Decision, Session, SessionStatus, WellbeingCheckIn
 
 # --- Quarters --------------------------------------------------------------------------
 
