@@ -5,7 +5,7 @@
 
 At ``--scale 1``: 300 places, 10,000 organisations, 50,000 people (1,000 commissioners),
 1,000,000 learning entries, 20,000 sessions, 500,000 contributions, 200,000 deliveries.
-The same seed, scale and anchor give the same rows, id for id. See bench/national_data.py.
+The same seed, scale and anchor give the same rows, id for id. See bench/national_data/.
 """
 
 from __future__ import annotations
