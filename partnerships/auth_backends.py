@@ -2,7 +2,7 @@
 
 Every request from a signed-in person needs their ``User`` row. Django's backends fetch it
 with one query per request; at national scale that query, and the ORM work around it, is
-most of the cost of a small page (issue 8: "sessions that need no extra query"). These
+most of the cost of a small page, so a session should need no extra query. These
 backends keep the row in the shared cache (Redis in production, where the sessions also
 live) for ``USER_CACHE_SECONDS``.
 

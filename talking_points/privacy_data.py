@@ -2,7 +2,7 @@
 (``privacy.registry``): what goes into their copy, what erasure does, and how long stories
 of change are kept.
 
-Erasure follows issue 7, point 8: a person's non-anonymous contributions become "a former
+On erasure, a person's non-anonymous contributions become "a former
 member"; entries they wrote stay with their organisation (only the link to them goes). The
 learning log has no private drafts (an entry is at least visible to its organisation, whose
 colleagues keep the log together), so there is nothing of that kind to delete.

@@ -1,4 +1,4 @@
-"""No page's query count grows with the data (issue 8, point 4).
+"""No page's query count grows with the data.
 
 For every named URL in ``tests/test_url_access.py``'s registry and every persona that may
 open it, the page is requested with the small ``world`` (plus whatever the URL's own kwargs

@@ -220,7 +220,7 @@ WITHDRAWN_STORY_TITLE = "A story of change (consent withdrawn)"
 
 def story_consent_withdraw(*, entry: LearningEntry, by: User) -> None:
     """Consent withdrawn: the story's words are deleted and the entry narrowed to its
-    organisation, at once (issue 7, point 8).
+    organisation, at once.
 
     Guarantee, in one transaction: the title, text, tags and the responses' words are
     replaced or emptied in every table (the full-text index is computed from these fields,

@@ -16,7 +16,7 @@ from tests import factories
 OUR_APPS = ["partnerships", "talking_points"]
 
 # Individual answers that nobody may see, site staff included: only aggregates of at least
-# three people are ever shown (issue 6's trust rule), so these stay out of admin on purpose.
+# three people are ever shown, so these stay out of admin on purpose.
 NEVER_IN_ADMIN = {
     "partnerships.PropositionRating",
     "talking_points.WellbeingCheckIn",

@@ -1,4 +1,4 @@
-"""Issue 8, point 4: the place dashboard and the forum page make the same number of queries
+"""The place dashboard and the forum page make the same number of queries
 whatever the amount of data, for every persona who can open them, with their cached
 the signed-in person not yet cached (the first visit) and cached (every later one).
 

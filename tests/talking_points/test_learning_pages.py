@@ -1,4 +1,4 @@
-"""The learning log, search and review queue a page at a time by position (issue 8):
+"""The learning log, search and review queue a page at a time by position:
 newer/older links instead of page numbers, no counts, a typed tag filter, and a number of
 queries that does not grow with the data or with how deep the page is."""
 

@@ -744,7 +744,7 @@ def _grow(world: World, n: int) -> None:
     ("name", "persona", "expected"),
     [
         # The log no longer counts its entries or lists the tags the reader may see
-        # (issue 8: keyset pages, a typed tag filter).
+        # (keyset pages, a typed tag filter).
         ("learning_log", "anonymous", 4),
         ("learning_log", "commissioner", 4),
         ("learning_compare", "commissioner", 5),

@@ -1,5 +1,5 @@
 """Sessions and learning in the person's data rights (copy, erasure, retention), the audit
-trail of stories and exports, and consent withdrawal deleting a story's words (issue 7)."""
+trail of stories and exports, and consent withdrawal deleting a story's words."""
 
 from __future__ import annotations
 

@@ -73,7 +73,8 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     consent = StoryConsent.objects.filter(entry=entry).first() if entry.is_story else None
     if entry.is_story and (user.is_staff or getattr(user, "is_commissioner", False)):
-        # Every time a commissioner or staff member opens a story of change (issue 7, 6).
+        # Every time a commissioner or staff member opens a story of change: the trail
+        # shows who read a person's story.
         audit.record(AuditEventType.STORY_OPENED, actor=user, target=entry, request=request)
     context = {
         "entry": entry,
