@@ -16,7 +16,7 @@ CALENDAR_SALT = "reminders.calendar"
 
 
 @dataclass(frozen=True)
-class UnsubscribeScope:
+class UnsubscribeLink:
     """Whom to unsubscribe, from what: a forum's reminders, or the weekly digest."""
 
     user_id: int
@@ -28,10 +28,10 @@ def unsubscribe_token(*, user_id: int, forum_id: int | None) -> str:
     return signing.dumps(payload, salt=UNSUBSCRIBE_SALT)
 
 
-def read_unsubscribe_token(token: str) -> UnsubscribeScope | None:
+def read_unsubscribe_token(token: str) -> UnsubscribeLink | None:
     try:
         payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return UnsubscribeScope(user_id=int(payload["u"]), forum_id=payload.get("f"))
+        return UnsubscribeLink(user_id=int(payload["u"]), forum_id=payload.get("f"))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 

@@ -117,28 +117,28 @@ def forum_reminders_toggle(request: AuthenticatedRequest, slug: str) -> HttpResp
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows what the link would stop and changes nothing (link scanners follow GETs);
     POST stops it and answers 200, with no sign-in, cookie or CSRF token needed."""
-    scope = tokens.read_unsubscribe_token(token)
-    if scope is None:
+    link = tokens.read_unsubscribe_token(token)
+    if link is None:
         return render(request, "reminders/unsubscribe.html", {"state": "invalid"}, status=400)
     if request.method == "POST":
-        stopped = services.unsubscribe(scope=scope)
+        stopped = services.unsubscribe(link=link)
         state = "done" if stopped else "nothing"
         response = render(request, "reminders/unsubscribe.html", {"state": state, "what": stopped})
     else:
         response = render(
             request,
             "reminders/unsubscribe.html",
-            {"state": "confirm", "what": _unsubscribe_label(scope)},
+            {"state": "confirm", "what": _unsubscribe_label(link)},
         )
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
-def _unsubscribe_label(scope: tokens.UnsubscribeScope) -> str:
-    if scope.forum_id is None:
+def _unsubscribe_label(link: tokens.UnsubscribeLink) -> str:
+    if link.forum_id is None:
         return "the weekly digest"
     membership = (
-        ForumMembership.objects.filter(user_id=scope.user_id, forum_id=scope.forum_id)
+        ForumMembership.objects.filter(user_id=link.user_id, forum_id=link.forum_id)
         .select_related("forum")
         .first()
     )

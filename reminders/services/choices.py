@@ -14,7 +14,7 @@ from reminders.models import (
     DigestPreference,
 )
 from reminders.services.dispatch import deliveries_publish
-from reminders.tokens import UnsubscribeScope
+from reminders.tokens import UnsubscribeLink
 
 
 def forum_reminders_set(*, membership: ForumMembership, enabled: bool) -> None:
@@ -44,12 +44,12 @@ def digest_preference_set(*, user: User, frequency: str, weekday: int) -> Digest
     return preference
 
 
-def unsubscribe(*, scope: UnsubscribeScope) -> str | None:
+def unsubscribe(*, link: UnsubscribeLink) -> str | None:
     """Apply a one-click unsubscribe. Returns what was stopped (for the page), or None if
     the token no longer matches anything (the person left the forum, or was deleted).
     Idempotent: unsubscribing twice is the same as once."""
-    if scope.forum_id is None:
-        user = User.objects.filter(pk=scope.user_id).first()
+    if link.forum_id is None:
+        user = User.objects.filter(pk=link.user_id).first()
         if user is None:
             return None
         with transaction.atomic():
@@ -59,7 +59,7 @@ def unsubscribe(*, scope: UnsubscribeScope) -> str | None:
             ).update(status=DeliveryStatus.SKIPPED, detail="The person turned the digest off.")
         return "the weekly digest"
     membership = (
-        ForumMembership.objects.filter(user_id=scope.user_id, forum_id=scope.forum_id)
+        ForumMembership.objects.filter(user_id=link.user_id, forum_id=link.forum_id)
         .select_related("forum")
         .first()
     )

@@ -269,7 +269,7 @@ def test_reminder_has_rfc8058_one_click_unsubscribe_headers(
     assert link.endswith("/>")
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     token = link.removeprefix("<https://forum.example.org/reminders/unsubscribe/")[:-2]
-    assert tokens.read_unsubscribe_token(token) == tokens.UnsubscribeScope(
+    assert tokens.read_unsubscribe_token(token) == tokens.UnsubscribeLink(
         user_id=world.member_a.pk, forum_id=world.forum.pk
     )
 
@@ -510,7 +510,7 @@ def test_unsubscribe_from_the_digest_turns_it_off(world: World) -> None:
     )
 
     stopped = services.unsubscribe(
-        scope=tokens.UnsubscribeScope(user_id=world.commissioner.pk, forum_id=None)
+        link=tokens.UnsubscribeLink(user_id=world.commissioner.pk, forum_id=None)
     )
 
     assert stopped == "the weekly digest"
