@@ -3,6 +3,7 @@ so nothing a person types can run script in another person's browser."""
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 import threading
@@ -57,6 +58,13 @@ def _convert(source: str, *, lists: bool) -> str:
     return str(converter.reset().convert(source))
 
 
+# Both below are pure functions of the text, so each process keeps the latest results: the
+# same entries are shown again and again, and converting them cost a tenth of a list page.
+# Keyed by the text itself, so an edited entry is simply a new text (nothing to invalidate).
+TEXTS_REMEMBERED = 1024
+
+
+@functools.lru_cache(maxsize=TEXTS_REMEMBERED)
 def render_markdown(source: str) -> SafeString:
     if not source:
         return mark_safe("")
@@ -72,6 +80,7 @@ def render_markdown(source: str) -> SafeString:
     return mark_safe(cleaned)  # noqa: S308 - nh3 has sanitised it
 
 
+@functools.lru_cache(maxsize=TEXTS_REMEMBERED)
 def plain_text(source: str) -> str:
     """Markdown source as plain text, for excerpts, CSV and email."""
     html = _convert(source or "", lists=False)
