@@ -4,6 +4,7 @@ feed; and search across places."""
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -118,6 +119,15 @@ def _start_of(day: date) -> datetime:
 # --- A place's learning log ------------------------------------------------------------
 
 
+def _filters_key(request: HttpRequest, form: LearningFilterForm) -> str:
+    """Everything the filter form's HTML is drawn from: its choices (the place's
+    organisations, public and the same for every reader) and the query string it is bound
+    to. The rendered fields are cached under it (``log.html``): the same for everyone."""
+    organisations = list(form.organisations)  # read once; the form reuses the rows
+    drawn_from = repr((organisations, sorted(request.GET.lists())))
+    return hashlib.sha256(drawn_from.encode()).hexdigest()
+
+
 @require_GET
 def learning_log(request: HtmxRequest, slug: str) -> HttpResponse:
     """A place's log, newest first, a page at a time by position (``?older=``/``?newer=``),
@@ -144,6 +154,7 @@ def learning_log(request: HtmxRequest, slug: str) -> HttpResponse:
         "bad_cursor": bad_cursor,
         "query_string": query_string,
         "can_write": place.can_write,  # type: ignore[attr-defined]
+        "filters_key": _filters_key(request, form),
     }
     template = f"{LOG_TEMPLATE}#results" if request.htmx else LOG_TEMPLATE
     return render(request, template, context, status=400 if bad_cursor else 200)
