@@ -100,9 +100,10 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     back straight after, so every later test (and a later run with --reuse-db) finds them.
 
     A hook, not a fixture: it must run after pytest-django's own fixtures have flushed.
+    After the last test the test database is already gone, and nothing needs the rows.
     """
     yield
-    if _flushes_the_database(item):
+    if nextitem is not None and _flushes_the_database(item):
         from pytest_django.plugin import blocking_manager_key
 
         from talking_points.report import ensure_report_talking_points

@@ -115,7 +115,7 @@ def test_page_shows_progress_and_polls_while_the_copy_is_prepared(world: World) 
     page = client.get(reverse("privacy:data")).content.decode()
     fragment = client.get(reverse("privacy:data"), headers={"HX-Request": "true"})
 
-    assert 'hx-trigger="every 2s"' in page
+    assert 'data-hx-trigger="every 2s"' in page
     assert '<progress max="100" value="40"' in page
     assert "refresh this page" in page  # works without JavaScript
     assert "Prepare a copy of my data" not in page  # one at a time
@@ -133,7 +133,7 @@ def test_polling_stops_once_the_copy_is_ready(world: World, cleanup_exports: Non
     )
 
     html = fragment.content.decode()
-    assert "hx-trigger" not in html
+    assert "data-hx-trigger" not in html
     assert reverse("privacy:export_download", args=[export.pk]) in html
 
 

@@ -123,8 +123,8 @@ def test_signed_in_pages_tell_htmx_not_to_keep_history(world: World) -> None:
     signed_in = client_for(world.member_a).get("/me/").content.decode()
     visitor = Client().get("/").content.decode()
 
-    assert 'hx-history="false"' in signed_in
-    assert 'hx-history="false"' not in visitor
+    assert 'data-hx-history="false"' in signed_in
+    assert 'data-hx-history="false"' not in visitor
 
 
 def test_person_sees_their_sessions_and_ends_the_others(world: World) -> None:

@@ -392,13 +392,13 @@ def test_log_htmx_request_gets_only_the_results_fragment(world: World) -> None:
     assert 'id="learning-results"' in body
     assert "<h1" not in body
     assert "Alpha" in body
-    assert 'hx-swap-oob="innerHTML:#status"' in body
+    assert 'data-hx-swap-oob="innerHTML:#status"' in body
 
 
 def test_log_filter_form_works_without_javascript_and_pushes_the_url(world: World) -> None:
     body = Client().get(log_url(world)).content.decode()
     assert 'method="get"' in body
-    assert 'hx-push-url="true"' in body
+    assert 'data-hx-push-url="true"' in body
     assert f'action="{log_url(world)}"' in body
 
 
