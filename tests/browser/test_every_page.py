@@ -1,0 +1,247 @@
+"""Every page, as every persona, on a small phone and with large text, in real Chromium.
+
+The walk is the registry's (tests/test_url_access.py): each named URL a persona may open
+with GET (the registry expects 200) is visited in that persona's one browser context, with
+the world and the secret forum of tests/test_outsider_sees_nothing.py around it. On each
+page:
+
+- at 320 CSS px wide (WCAG 1.4.10 Reflow), nothing scrolls sideways: the document is no
+  wider than the window, and no element sticks out past it unless it sits inside a scroll
+  region a keyboard can reach and a screen reader can name (``role="region"``, a label,
+  ``tabindex="0"``);
+- the same with the text twice its size on a 390 px phone (WCAG 1.4.4 Resize text). The
+  root font size is set to 200 % through the CSSOM, which is what doubling the browser's
+  default text size does: the stylesheet sizes text and spacing in ``rem``/``em`` from
+  ``html { font-size: 100% }``. (An inline ``<style>`` would be refused by the
+  Content-Security-Policy; a script setting ``style.fontSize`` is not.) Whole-page zoom is
+  not used: 200 % zoom on a 390 px phone is a 195 px window, narrower than the 320 px that
+  Reflow asks for and which the first check already covers;
+- axe-core finds no violation of any impact.
+
+Problems are collected for every page, then reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests import test_url_access
+from tests.conftest import PERSONAS, World
+from tests.services import axe_check
+from tests.test_outsider_sees_nothing import _secrets
+from tests.test_url_access import EXTRA_ROUTES, ROUTES, Route, url_name
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 320, "height": 640}
+LARGE_TEXT_PHONE = {"width": 390, "height": 844}
+
+# GET answers that are not pages for a person to read: files, feeds and fragments.
+NOT_PAGES = {
+    "healthz": "plain text for the load balancer",
+    "talking_points:commission_export": "a CSV download",
+    "talking_points:learning_export_csv": "a CSV download",
+    "talking_points:session_export": "a CSV download",
+    "talking_points:learning_feed": "an Atom feed",
+    "reminders:forum_calendar": "an iCalendar file",
+    "talking_points:session_poll": "the live page's polled part (checked as that page)",
+}
+# Outside our namespaces but ours to draw: sign-in, sign-up and two-step set-up. (Django's
+# own admin is left to Django.)
+OUR_EXTRA_PAGES = ("account_login", "account_signup", "mfa_index")
+# Set-ups that change what others' pages find, visited after the rest: closing a session
+# closes the forum's live one (a forum has one live session at a time), and an invite-only
+# forum hides its calendar.
+CHANGES_THE_WORLD = (
+    "talking_points:session_detail [closed, members only]",
+    "talking_points:session_detail [closed, published to the place]",
+    "talking_points:session_detail [closed, public]",
+    "reminders:forum_calendar [invite-only forum]",
+)
+
+# Everything visible that sticks out past the right edge of the window, except what sits
+# inside a scroll container; and every sideways scroll container that is not a labelled,
+# focusable region. Elements moved off to the left to hide them (the skip link) and clipped
+# to a pixel (visually hidden text) are not shown, so they do not count.
+OVERFLOW_SCRIPT = """
+() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const problems = [];
+  if (root.scrollWidth > width) {
+    problems.push(`the page is ${root.scrollWidth} px wide in a ${width} px window`);
+  }
+  const describe = (el) => {
+    let text = el.tagName.toLowerCase();
+    if (el.id) text += `#${el.id}`;
+    if (el.classList.length) text += `.${[...el.classList].join('.')}`;
+    const words = (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+    return words ? `${text} ("${words}")` : text;
+  };
+  const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const clipped = (el) => {
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      const box = up.getBoundingClientRect();
+      if (getComputedStyle(up).overflowX !== 'visible' && box.width <= 1) return true;
+    }
+    return false;
+  };
+  const reported = new Set();
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= 0) continue;
+    if (scrolls(el) && el.scrollWidth > el.clientWidth + 1) {
+      const named = el.hasAttribute('aria-labelledby') || el.hasAttribute('aria-label');
+      if (!(el.getAttribute('role') === 'region' && named && el.tabIndex === 0)) {
+        problems.push(`${describe(el)} scrolls sideways but is not a labelled, focusable region`);
+      }
+    }
+    if (box.right <= width + 1) continue;
+    let inside = false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (scrolls(up)) { inside = true; break; }
+      if (reported.has(up)) { inside = true; break; }
+    }
+    if (inside || clipped(el)) continue;
+    reported.add(el);
+    problems.push(`${describe(el)} reaches ${Math.round(box.right)} px`);
+  }
+  return problems;
+}
+"""
+
+
+def pages_for(persona: str) -> list[tuple[str, Route]]:
+    routes = {**ROUTES, **{name: EXTRA_ROUTES[name] for name in OUR_EXTRA_PAGES}}
+    names = [
+        name
+        for name, route in routes.items()
+        if route.get[persona] == 200 and url_name(name) not in NOT_PAGES
+    ]
+    names.sort(key=lambda name: (name in CHANGES_THE_WORLD, name))
+    return [(name, routes[name]) for name in names]
+
+
+def long_addresses(world: World) -> None:
+    """Give everyone the kind of email address real partners have: long, with nowhere to
+    break a line."""
+    from allauth.account.models import EmailAddress
+
+    from partnerships.models import CommissionerProfile
+
+    for persona in PERSONAS[1:]:
+        user = world.user(persona)
+        assert user is not None
+        user.email = (
+            f"{persona}.firstname.lastname@partner-organisation-with-a-long-name.example.org"
+        )
+        user.save(update_fields=["email"])
+        EmailAddress.objects.filter(user=user).update(email=user.email)
+    CommissionerProfile.objects.filter(user=world.commissioner).update(
+        public_email=world.commissioner.email
+    )
+
+
+def made_once(monkeypatch: pytest.MonkeyPatch) -> Callable[[Route, World], dict[str, Any]]:
+    """The registry's set-ups, each made once and kept (committed, for the live server).
+
+    The registry makes each route's objects in a transaction it rolls back; here they stay,
+    so set-ups that make the same one-of-a-kind row (a place's glossary term, a person's
+    reminder for a meeting, the forum's live session) share it instead of making it twice.
+    """
+    from talking_points.models import Session
+
+    made: dict[Any, dict[str, Any]] = {}
+    deliveries: list[Any] = []
+    make_failed_delivery = test_url_access.failed_delivery
+    make_live = test_url_access.live
+
+    def failed_delivery_once(world: World) -> Any:
+        if not deliveries:
+            deliveries.append(make_failed_delivery(world))
+        return deliveries[0]
+
+    def the_live_session(world: World) -> Session:
+        live = Session.objects.filter(forum=world.forum, status="live").first()
+        return live or make_live(world)
+
+    monkeypatch.setattr(test_url_access, "failed_delivery", failed_delivery_once)
+    monkeypatch.setattr(test_url_access, "live", the_live_session)
+
+    def kwargs(route: Route, world: World) -> dict[str, Any]:
+        if route.kwargs not in made:
+            with transaction.atomic():
+                made[route.kwargs] = route.kwargs(world)
+        return made[route.kwargs]
+
+    return kwargs
+
+
+def signed_in_context(chromium_browser: Any, live_server: Any, user: Any) -> Any:
+    """A browser context holding a session for ``user`` (made as ``Client.force_login``
+    makes one, two-step sign-in included), so no page is spent on the sign-in form."""
+    context = chromium_browser.new_context(base_url=live_server.url, viewport=PHONE)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    return context
+
+
+def problems_on(page: Any) -> list[str]:
+    problems = [f"at 320 px: {p}" for p in page.evaluate(OVERFLOW_SCRIPT)]
+    try:
+        axe_check(page)
+    except AssertionError as failure:
+        problems.append(str(failure).split("\n", 1)[1])
+    page.set_viewport_size(LARGE_TEXT_PHONE)
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    text_size = page.evaluate("getComputedStyle(document.body).fontSize")
+    assert text_size == "32px", f"text was not doubled on {page.url}: {text_size}"
+    problems += [f"at 200 % text, 390 px: {p}" for p in page.evaluate(OVERFLOW_SCRIPT)]
+    page.set_viewport_size(PHONE)
+    return problems
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_reflows_and_passes_axe(
+    chromium_browser: Any,
+    live_server: Any,
+    world: World,
+    persona: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _secrets(world)
+    long_addresses(world)
+    kwargs = made_once(monkeypatch)
+    context = signed_in_context(chromium_browser, live_server, world.user(persona))
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+    visited = 0
+    try:
+        for name, route in pages_for(persona):
+            url = reverse(url_name(name), kwargs=kwargs(route, world))
+            response = page.goto(url)
+            where = f"{url} ({name})"
+            assert response is not None
+            assert response.status == 200, f"{where} answered {response.status}"
+            assert response.headers["content-type"].startswith("text/html"), where
+            visited += 1
+            problems = problems_on(page)
+            if problems:
+                found[where] = problems
+    finally:
+        context.close()
+
+    assert visited >= 10  # the walk reached pages (anonymous visitors see the fewest)
+    assert not found, "\n".join(
+        f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items()
+    )
