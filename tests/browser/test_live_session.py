@@ -115,7 +115,7 @@ def test_three_people_run_a_live_session_end_to_end(
 
     # The facilitator closes; everyone's page turns into the summary.
     facilitator.get_by_role("link", name="Close the session").click()
-    facilitator.get_by_role("button", name="Yes, close the session").click()
+    facilitator.get_by_role("button", name="Close the session").click()
     expect(facilitator.get_by_role("heading", level=1)).to_contain_text("summary")
     expect(alice.get_by_role("heading", level=1)).to_contain_text("summary", timeout=5000)
     expect(alice.locator("main")).to_contain_text("Ask for a seat on the alliance board.")
