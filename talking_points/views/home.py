@@ -18,6 +18,7 @@ from partnerships.models import (
     Membership,
     Place,
     RequestStatus,
+    User,
 )
 from partnerships.types import AuthenticatedRequest
 
@@ -27,7 +28,7 @@ from ..models import LearningEntry, Review, ReviewKind
 WAITING_LIMIT = 5
 
 
-def questions_awaiting_organisation(user: object) -> QuerySet[Review]:
+def questions_awaiting_organisation(user: User) -> QuerySet[Review]:
     """Questions commissioners asked on entries of ``user``'s organisations that nobody at
     the organisation has answered yet: the thread's latest message is not from one of its
     members. Only entries ``user`` may read count. Oldest first; one query."""
@@ -70,9 +71,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         "forum", "forum__place"
     )
     places = Place.objects.in_partnership_of(user)
-    profile = (
-        CommissionerProfile.objects.filter(user=user).select_related("organisation").first()
-    )
+    profile = CommissionerProfile.objects.filter(user=user).select_related("organisation").first()
     facilitated = [fm.forum for fm in forum_memberships if fm.is_facilitator]
     waiting_requests = Paginator(
         ForumJoinRequest.objects.filter(forum__in=facilitated, status=RequestStatus.PENDING)
@@ -97,7 +96,9 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         if profile
         else []
     )
-    questions = list(questions_awaiting_organisation(user)[: WAITING_LIMIT + 1]) if memberships else []
+    questions = (
+        list(questions_awaiting_organisation(user)[: WAITING_LIMIT + 1]) if memberships else []
+    )
     own_requests = list(
         ForumJoinRequest.objects.filter(user=user, status=RequestStatus.PENDING)
         .select_related("forum", "forum__place")
