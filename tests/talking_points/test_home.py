@@ -187,6 +187,7 @@ def test_excerpts_show_markdown_as_plain_text(world: World, where: str) -> None:
     assert "Markdown entry" in page
     assert PLAIN in text_of(page)
     assert "**" not in page
+    assert "{#" not in page  # template comments stay out of the page
 
 
 @pytest.mark.parametrize(
