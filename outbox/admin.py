@@ -41,7 +41,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "sent_at",
     ]
 
-    fields = readonly_fields
+    exclude = ["subject", "body_text", "body_html"]
 
     def has_add_permission(self, request: object) -> bool:
         return False

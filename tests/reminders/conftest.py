@@ -16,7 +16,8 @@ import pytest
 from django.utils import timezone
 
 from partnerships.models import Forum
-from reminders import emails, mailer, scheduling
+from outbox import smtp as mailer
+from reminders import emails, scheduling
 from tests.services import free_port
 
 
