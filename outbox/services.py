@@ -101,11 +101,37 @@ def deliveries_create(
     )
 
 
+def deliveries_queue(**rows: Any) -> list[int]:
+    """``deliveries_create`` and, once the transaction commits, queue one send task per
+    row. Run it in the transaction that makes what the email is about."""
+    ids = deliveries_create(**rows)
+    transaction.on_commit(lambda: deliveries_publish(ids))
+    return ids
+
+
 def deliveries_send_now(ids: Iterable[int]) -> int:
-    """Send each row now, in this process, each at most once (see ``delivery_send``); a
-    row that fails transiently is left pending for the sweep to queue again. Returns how
-    many were sent."""
-    return sum(delivery_send(delivery_id=pk).status == DeliveryStatus.SENT for pk in ids)
+    """Send each row now, in this process, each at most once (see ``delivery_send``), so
+    one recipient's failure never holds up the others. A row the server did not take
+    is retried by the outbox's task after its backoff (or, if the broker is down, by the
+    sweep). Returns how many were sent."""
+    sent = 0
+    for pk in ids:
+        outcome = delivery_send(delivery_id=pk)
+        sent += outcome.status == DeliveryStatus.SENT
+        if outcome.retry_in is not None:
+            _queue_retry(pk, outcome.retry_in)
+    return sent
+
+
+def _queue_retry(delivery_id: int, countdown: int) -> None:
+    from .tasks import send_delivery
+
+    try:
+        send_delivery.apply_async(
+            kwargs={"delivery_id": delivery_id}, countdown=countdown, retry=False
+        )
+    except Exception:  # the broker is down: the sweep queues the row later
+        logger.exception("Could not queue a retry of delivery %s", delivery_id)
 
 
 # --- Sending one row ----------------------------------------------------------------------
