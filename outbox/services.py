@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -222,17 +222,24 @@ def _after_failure(
 
 
 def _stored_message(delivery: Delivery) -> EmailMessage:
-    message = EmailMessage(subject=delivery.subject, body=delivery.body_text)
-    if delivery.body_html:
-        from django.core.mail import EmailMultiAlternatives
-
+    """The email a row carries itself (an account email). Without a plain-text part, the
+    HTML is taken as the body, and ``emails.finalise`` derives the text from it."""
+    if delivery.body_text or not delivery.body_html:
         message = EmailMultiAlternatives(subject=delivery.subject, body=delivery.body_text)
-        message.attach_alternative(delivery.body_html, "text/html")
+        if delivery.body_html:
+            message.attach_alternative(delivery.body_html, "text/html")
+        return message
+    message = EmailMultiAlternatives(subject=delivery.subject, body=delivery.body_html)
+    message.content_subtype = "html"
     return message
 
 
 def delivery_address(delivery: Delivery) -> str:
-    return delivery.recipient.email if delivery.recipient is not None else delivery.address
+    """Where the row goes: its own address if it has one (an invitation, or an account
+    email to an address being confirmed), else the person's."""
+    if delivery.address or delivery.recipient is None:
+        return delivery.address
+    return delivery.recipient.email
 
 
 def delivery_send(*, delivery_id: int) -> SendOutcome:
