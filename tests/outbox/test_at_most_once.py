@@ -60,9 +60,7 @@ def test_one_refused_recipient_among_five_fails_alone_and_is_never_retried(
         again = services.deliveries_send_now(ids)
 
     assert (sent, again) == (4, 0)
-    assert faulty_smtp.recipients() == [
-        f"person{n}@example.org" for n in (0, 1, 3, 4)
-    ]
+    assert faulty_smtp.recipients() == [f"person{n}@example.org" for n in (0, 1, 3, 4)]
     refused = Delivery.objects.get(address="person2@example.org")
     assert (refused.status, refused.attempts) == (DeliveryStatus.FAILED, 1)
     assert "550" in refused.detail
