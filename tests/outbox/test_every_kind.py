@@ -38,7 +38,7 @@ def assert_automatic(message: mail.EmailMessage) -> None:
     assert headers["Auto-Submitted"] == "auto-generated"
     assert headers["Message-ID"].endswith("@forum.example.org>")
     assert message.body.strip()
-    assert [mimetype for _, mimetype in message.alternatives] == ["text/html"]  # type: ignore[attr-defined]
+    assert [mimetype for _, mimetype in message.alternatives] == ["text/html"]
 
 
 def sent_to(kind: str) -> list[str]:
