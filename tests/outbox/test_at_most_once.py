@@ -166,3 +166,51 @@ def test_production_needs_an_https_site_url(debug: bool, site_url: str, errors: 
 
     with override_settings(DEBUG=debug, SITE_URL=site_url):
         assert [error.id for error in site_url_is_https()] == errors
+
+
+def test_a_summary_whose_reply_was_lost_is_not_sent_again(
+    world: World, faulty_smtp: FaultySMTP
+) -> None:
+    from talking_points import services as talking_points
+    from tests.talking_points.sessions_helpers import open_session
+
+    sw = open_session(world)
+    talking_points.session_close(session=sw.session, by=sw.facilitator)
+    faulty_smtp.drop_after_data = True
+
+    with override_settings(**faulty_smtp.settings()):
+        first = talking_points.session_summary_send(session_id=sw.session.pk)
+        faulty_smtp.drop_after_data = False
+        second = talking_points.session_summary_send(session_id=sw.session.pk)
+
+    assert (first, second) == (0, 0)
+    attendees = sorted(u.email for u in (sw.facilitator, sw.member_a, sw.member_b))
+    assert faulty_smtp.recipients() == attendees
+    rows = Delivery.objects.filter(kind=DeliveryKind.SUMMARY)
+    assert sorted(row.status for row in rows) == [DeliveryStatus.UNKNOWN] * 3
+
+
+def test_one_refused_recipient_of_a_response_does_not_hold_up_the_others(
+    world: World, faulty_smtp: FaultySMTP
+) -> None:
+    from talking_points import services as talking_points
+    from tests import factories
+
+    entry = factories.LearningEntryFactory(
+        place=world.place, organisation=world.org_a, visibility="commissioners"
+    )
+    colleagues = [factories.MembershipFactory(organisation=world.org_a).user for _ in range(4)]
+    review = talking_points.review_create(
+        entry=entry, author=world.commissioner, kind="question", text="Tell me more."
+    )
+    recipients = sorted(u.email for u in talking_points.review_recipients(review))
+    refused = colleagues[0].email
+    faulty_smtp.refuse[refused] = "550 5.1.1 No such mailbox"
+
+    with override_settings(**faulty_smtp.settings()):
+        sent = talking_points.review_notify(review_id=review.pk)
+
+    assert sent == len(recipients) - 1
+    assert faulty_smtp.recipients() == [r for r in recipients if r != refused]
+    row = Delivery.objects.get(kind=DeliveryKind.REVIEW, recipient=colleagues[0])
+    assert row.status == DeliveryStatus.FAILED
