@@ -41,8 +41,9 @@ def session_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_session_facilitator(membership)
     if not session.is_planned:
         return back_to(session)
+    early = session.opens_early()
     form = forms.OpenSessionForm(
-        posted(request), forum=session.forum, initial={"present": [request.user.pk]}
+        posted(request), forum=session.forum, early=early, initial={"present": [request.user.pk]}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,7 +58,8 @@ def session_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "talking_points/sessions/session_open.html",
-            {"session": session, "forum": session.forum, "form": form},
+            {"session": session, "forum": session.forum, "form": form, "early": early},
+            status=400 if form.errors else 200,
         )
 
 
