@@ -101,7 +101,13 @@ def assert_fits(page: Any) -> None:
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+    if overflow > 0:
+        wide = page.evaluate(
+            """() => Array.from(document.querySelectorAll("body *"))
+                 .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+                 .map(e => e.tagName + "#" + e.id + "." + e.className).slice(-6)"""
+        )
+        pytest.fail(f"{page.url} scrolls sideways by {overflow}px: {wide}")
 
 
 def checked(page: Any) -> None:
@@ -120,14 +126,13 @@ def test_facilitator_and_participant_run_a_session_by_keyboard(
     alice = keyboard_page(chromium_browser, live_server, world.member_a, width)
     path = session.get_absolute_url()
 
-    # The facilitator opens the session, ticking Alice and Bob as at the table.
+    # The facilitator opens the session, ticking Alice as at the table.
     fran.goto(path)
     tab_to(fran, text="Open the session")
     fran.keyboard.press("Enter")
     fran.wait_for_url("**/open/")
-    for person in (world.member_a, world.member_b):
-        tab_to(fran, label=person.full_name, limit=40)
-        fran.keyboard.press("Space")
+    tab_to(fran, label=world.member_a.full_name, limit=40)
+    fran.keyboard.press("Space")
     tab_to(fran, text="Open the session")
     fran.keyboard.press("Enter")
     fran.wait_for_url(f"**{path}#now-heading")
@@ -167,6 +172,8 @@ def test_facilitator_and_participant_run_a_session_by_keyboard(
     alice.keyboard.press("Shift+Tab")
     assert focused(alice)["id"] == "contribution_text"
     alice.keyboard.type("Half typed")
+    session.refresh_from_db()
+    services.session_join(session=session, user=world.member_b)
     services.contribution_add(
         session=session,
         agenda_item_id=items[0].pk,
