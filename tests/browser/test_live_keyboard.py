@@ -128,9 +128,11 @@ def test_facilitator_and_participant_run_a_session_by_keyboard(
 
     # The facilitator opens the session, ticking Alice as at the table.
     fran.goto(path)
+    checked(fran)
     tab_to(fran, text="Open the session")
     fran.keyboard.press("Enter")
     fran.wait_for_url("**/open/")
+    checked(fran)
     tab_to(fran, label=world.member_a.full_name, limit=40)
     fran.keyboard.press("Space")
     tab_to(fran, text="Open the session")
