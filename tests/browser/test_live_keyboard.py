@@ -103,9 +103,12 @@ def assert_fits(page: Any) -> None:
     )
     if overflow > 0:
         wide = page.evaluate(
-            """() => Array.from(document.querySelectorAll("body *"))
-                 .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)
-                 .map(e => e.tagName + "#" + e.id + "." + e.className).slice(-6)"""
+            """() => {
+              const width = document.documentElement.clientWidth;
+              return Array.from(document.querySelectorAll("body *"))
+                .filter(e => e.getBoundingClientRect().right > width)
+                .map(e => e.tagName + "#" + e.id + "." + e.className).slice(-6);
+            }"""
         )
         pytest.fail(f"{page.url} scrolls sideways by {overflow}px: {wide}")
 

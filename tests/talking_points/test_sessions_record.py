@@ -79,7 +79,9 @@ def test_the_service_refuses_a_second_session_in_the_same_minute(world: World) -
 
     with pytest.raises(services.SessionError):
         services.session_plan(
-            forum=world.forum, by=world.facilitator, starts_at=starts + datetime.timedelta(seconds=30)
+            forum=world.forum,
+            by=world.facilitator,
+            starts_at=starts + datetime.timedelta(seconds=30),
         )
 
     assert Session.objects.filter(forum=world.forum).count() == 1
@@ -206,7 +208,7 @@ def test_planned_agenda_shows_each_talking_points_number_once(world: World) -> N
     agenda = agenda[: agenda.index("</section>")]
     assert "<ol" not in agenda  # the items carry the report's numbers themselves
     assert re.search(r'class="agenda-point">6\. ', agenda)
-    assert "Minutes<span class=\"visually-hidden\"> for talking point 6</span>" in agenda
+    assert 'Minutes<span class="visually-hidden"> for talking point 6</span>' in agenda
 
 
 def test_live_agenda_shows_each_talking_points_number_once(live: SessionWorld) -> None:  # noqa: F811
