@@ -72,8 +72,7 @@ def _refuse_a_taken_slot(
         raise SessionError(
             f"{forum.name} already has a session on "
             f"{formats.date_format(when, 'l j F Y')} at "
-            f"{formats.time_format(when, 'g:i A')}. Choose another date or time, "
-            "or change the session that is already planned."
+            f"{formats.time_format(when, 'g:i A')}. Choose another date or time."
         )
 
 
@@ -90,8 +89,8 @@ def session_plan(
     """Plan a session with an agenda, in the order given.
 
     Precondition: ``by`` facilitates ``forum``; the points are active for it.
-    Guarantee: a forum never gets two sessions in the same minute; a second is a
-    SessionError and nothing is stored.
+    Guarantee: planning never gives a forum two sessions in the same minute; a second is
+    a SessionError and nothing is stored.
     """
     points = list(talking_points)
     if points:
