@@ -564,7 +564,10 @@ ROUTES: dict[str, Route] = {
         get=signed_in(405), kwargs=planned_agenda_item, post=forum_members(302)
     ),
     "talking_points:session_open": Route(
-        get=forum_members(200), kwargs=planned_session, post=forum_members(302)
+        get=forum_members(200),
+        kwargs=planned_session,
+        post=forum_members(302),
+        post_data={"confirm_early": "on"},  # it is planned for tomorrow
     ),
     "talking_points:session_join": Route(
         get=signed_in(405), kwargs=live_session, post=forum_members(302)
