@@ -564,7 +564,10 @@ ROUTES: dict[str, Route] = {
         get=signed_in(405), kwargs=planned_agenda_item, post=forum_members(302)
     ),
     "talking_points:session_open": Route(
-        get=forum_members(200), kwargs=planned_session, post=forum_members(302)
+        get=forum_members(200),
+        kwargs=planned_session,
+        post=forum_members(302),
+        post_data={"confirm_early": "on"},  # it is planned for tomorrow
     ),
     "talking_points:session_join": Route(
         get=signed_in(405), kwargs=live_session, post=forum_members(302)
@@ -715,6 +718,12 @@ ROUTES: dict[str, Route] = {
         get=only({"facilitator": 200}),
         kwargs=delivery_pk,
         post=only({"facilitator": 302}),
+    ),
+    "reminders:emails_attention": Route(get=only({"staff": 200})),
+    "reminders:email_resend": Route(
+        get=only({"staff": 200}),
+        kwargs=delivery_pk,
+        post=only({"staff": 302}),
     ),
 }
 

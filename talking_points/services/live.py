@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from outbox import services as outbox
+from outbox.models import DeliveryKind
 from partnerships.models import (
     CommissionerProfile,
     Forum,
@@ -89,7 +91,9 @@ def session_join(*, session: Session, user: User) -> Attendance:
 
 def session_open(*, session: Session, by: User, present: Iterable[User]) -> None:
     """Open a planned session: it goes live on its first agenda item, and attendance is
-    taken (the facilitator who opens it is always present).
+    taken (the facilitator who opens it is always present). Opened on an earlier day than
+    planned, it is recorded as starting when it opened, so the summary, its email and the
+    place's pages give the day it was really held (the view asks the facilitator first).
 
     Guarantee: opening twice, or two forums' sessions at once, never leaves two live
     sessions for one forum; the losing request gets a SessionError and nothing changes.
@@ -103,6 +107,7 @@ def session_open(*, session: Session, by: User, present: Iterable[User]) -> None
         if first is None:
             raise SessionError("Add at least one talking point to the agenda first.")
         now = timezone.now()
+        starts_at = now if session.opens_early(now) else session.starts_at
         try:
             with transaction.atomic():
                 updated = Session.objects.filter(
@@ -110,6 +115,7 @@ def session_open(*, session: Session, by: User, present: Iterable[User]) -> None
                 ).update(
                     status=SessionStatus.LIVE,
                     opened_at=now,
+                    starts_at=starts_at,
                     current_item=first,
                     version=next_version(session.pk),
                 )
@@ -327,7 +333,8 @@ def action_add(
     due_on: datetime.date | None,
     decision: Decision | None = None,
 ) -> Action:
-    """Record who does what by when. Precondition: ``owner`` is a forum member."""
+    """Record who does what by when, and email the owner (through the outbox, after
+    commit). Precondition: ``owner`` is a forum member."""
     text = text.strip()
     if not text:
         raise SessionError("Say what will be done.")
@@ -346,6 +353,14 @@ def action_add(
             due_on=due_on,
             created_by=by,
         )
+        if owner is not None:
+            # The owner hears of it by email, whether at the table or not.
+            outbox.deliveries_queue(
+                kind=DeliveryKind.ACTION,
+                recipient_ids=[owner.pk],
+                about_id=action.pk,
+                forum_id=locked.forum_id,
+            )
         bump_version(locked.pk)
     return action
 
