@@ -158,9 +158,17 @@ def made_once(monkeypatch: pytest.MonkeyPatch) -> Callable[[Route, World], dict[
 
     The registry makes each route's objects in a transaction it rolls back; here they stay,
     so set-ups that make the same one-of-a-kind row (a place's glossary term, a person's
-    reminder for a meeting, the forum's live session) share it instead of making it twice.
+    reminder for a meeting, the forum's live session) share it instead of making it twice,
+    and sessions are planned a minute apart (a forum has one session a minute).
     """
+    import datetime
+    import itertools
+
+    from django.utils import timezone
+
+    from talking_points import services as session_services
     from talking_points.models import Session
+    from tests import factories
 
     made: dict[Any, dict[str, Any]] = {}
     deliveries: list[Any] = []
@@ -172,12 +180,25 @@ def made_once(monkeypatch: pytest.MonkeyPatch) -> Callable[[Route, World], dict[
             deliveries.append(make_failed_delivery(world))
         return deliveries[0]
 
+    minutes = itertools.count()
+
+    def planned_a_minute_apart(world: World) -> Session:
+        return session_services.session_plan(
+            forum=world.forum,
+            by=world.facilitator,
+            starts_at=timezone.now() + datetime.timedelta(days=1, minutes=next(minutes)),
+            venue="Community hall",
+            talking_points=[factories.report_point(n) for n in ("6", "4", "16")],
+            time_box_minutes=15,
+        )
+
     def the_live_session(world: World) -> Session:
         live = Session.objects.filter(forum=world.forum, status="live").first()
         return live or make_live(world)
 
     monkeypatch.setattr(test_url_access, "failed_delivery", failed_delivery_once)
     monkeypatch.setattr(test_url_access, "live", the_live_session)
+    monkeypatch.setattr(test_url_access, "planned", planned_a_minute_apart)
 
     def kwargs(route: Route, world: World) -> dict[str, Any]:
         if route.kwargs not in made:
