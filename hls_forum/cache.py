@@ -1,23 +1,42 @@
-"""Django's Redis cache, without building a new Redis client for every operation.
+"""Django's Redis cache, kept cheap to call and safe to lose.
 
-Django's ``RedisCacheClient.get_client`` makes a ``redis.Redis`` object per cache call, and
-redis-py 8 fills a table of about 170 response callbacks in each one: roughly 0.4 ms of CPU
-per call, more than the round trip to Redis. A signed-in request makes one or two cache
-calls (the session, the person), so this doubled the cost of a small page. A Redis client
-is thread-safe (each command borrows a connection from the pool), so one per pool is kept.
+One client per pool: Django's ``RedisCacheClient.get_client`` makes a ``redis.Redis``
+object per cache call, and redis-py 8 fills a table of about 170 response callbacks in each
+one: roughly 0.4 ms of CPU per call, more than the round trip to Redis. A signed-in request
+makes one or two cache calls (the session, the person), so this doubled the cost of a small
+page. A Redis client is thread-safe (each command borrows a connection from the pool).
+
+Safe to lose: nothing kept only in the cache is needed to answer a page. Sessions are kept
+in the database too (``cached_db``), cached fragments are rendered afresh, the signed-in
+person is read from the database. So when Redis cannot be reached, a read misses, a write
+is dropped and the page is answered as if the cache were empty, instead of failing with a
+500. While it is unreachable, rate limits start afresh and a used one-time code is not
+remembered (``add`` reports success): the price of keeping sign-in working. After an error
+the cache is not tried again for ``RETRY_AFTER_SECONDS``, so a Redis that hangs rather than
+refuses costs one timeout per process per interval, not one per call.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 1.0
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
+        self._down_until = 0.0
+        self._lock = threading.Lock()
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         this: Any = self  # Django's base class is untyped
@@ -26,6 +45,58 @@ class ReusingRedisCacheClient(RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = this._client(connection_pool=pool)
         return client
+
+    def _attempt(self, operation: str, default: Any, call: Any, *args: Any) -> Any:
+        """``call(*args)``, or ``default`` if Redis is unreachable (now or very recently)."""
+        if time.monotonic() < self._down_until:
+            return default
+        try:
+            return call(*args)
+        except (RedisError, OSError) as error:
+            with self._lock:
+                first = time.monotonic() >= self._down_until
+                self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+            if first:
+                logger.warning("Cache unreachable (%s: %s); carrying on without it", operation, error)
+            return default
+
+    # Each operation Django's RedisCache uses, with what a missing cache would answer.
+    def add(self, key: Any, value: Any, timeout: Any) -> bool:
+        return bool(self._attempt("add", True, super().add, key, value, timeout))
+
+    def get(self, key: Any, default: Any) -> Any:
+        return self._attempt("get", default, super().get, key, default)
+
+    def set(self, key: Any, value: Any, timeout: Any) -> None:
+        self._attempt("set", None, super().set, key, value, timeout)
+
+    def touch(self, key: Any, timeout: Any) -> bool:
+        return bool(self._attempt("touch", False, super().touch, key, timeout))
+
+    def delete(self, key: Any) -> bool:
+        return bool(self._attempt("delete", False, super().delete, key))
+
+    def get_many(self, keys: Any) -> dict[Any, Any]:
+        return dict(self._attempt("get_many", {}, super().get_many, keys))
+
+    def has_key(self, key: Any) -> bool:
+        return bool(self._attempt("has_key", False, super().has_key, key))
+
+    def incr(self, key: Any, delta: int) -> Any:
+        missing = object()
+        value = self._attempt("incr", missing, super().incr, key, delta)
+        if value is missing:
+            raise ValueError(f"Key '{key}' not found (the cache is unreachable)")
+        return value
+
+    def set_many(self, data: Any, timeout: Any) -> None:
+        self._attempt("set_many", None, super().set_many, data, timeout)
+
+    def delete_many(self, keys: Any) -> None:
+        self._attempt("delete_many", None, super().delete_many, keys)
+
+    def clear(self) -> bool:
+        return bool(self._attempt("clear", False, super().clear))
 
 
 class ReusingRedisCache(RedisCache):

@@ -135,6 +135,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
+        # A kept connection is checked before each request reuses it, so one broken by a
+        # database restart is replaced instead of failing the request (docs/faults.md).
         conn_health_checks=True,
     )
 }
@@ -169,6 +171,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "hls_forum.cache.ReusingRedisCache",
             "LOCATION": env_str("CACHE_REDIS_URL", REDIS_URL),
+            # A cache that does not answer is skipped (hls_forum/cache.py), not waited for.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
