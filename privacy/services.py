@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
+import errno
 import io
 import json
 import logging
@@ -11,9 +13,10 @@ import tempfile
 import uuid
 import zipfile
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -94,6 +97,33 @@ To have your account and data deleted, sign in and choose "Delete your account" 
 """
 
 
+NO_SPACE = (
+    "We ran out of storage space while preparing your copy, so we stopped and kept "
+    "nothing. We have been told. Please ask again later."
+)
+COULD_NOT_PREPARE = (
+    "Something went wrong while preparing your copy, so we stopped and kept nothing. "
+    "We have been told. Please ask again; if it keeps failing, contact us."
+)
+
+
+def _out_of_space(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _save_whole(storage: Storage, name: str, content: IO[bytes]) -> str:
+    """Save ``content`` under ``name``, or raise leaving nothing there: a file system
+    storage keeps what it had written when a write fails (a disk filling up), and a
+    half-written ZIP must never be offered for download or left taking up space."""
+    try:
+        return storage.save(name, File(content, name=name))
+    except BaseException:
+        # The name is new (a random one), so whatever is there is our partial file.
+        with contextlib.suppress(OSError):
+            storage.delete(name)
+        raise
+
+
 def export_build(*, export_id: int) -> DataExport | None:
     """Gather every registered section into a ZIP of JSON and CSV files.
 
@@ -146,7 +176,7 @@ def export_build(*, export_id: int) -> DataExport | None:
             size = raw.tell()
             raw.seek(0)
             name = f"{export.user_id}/{uuid.uuid4().hex}.zip"
-            saved = export.file.storage.save(name, File(raw, name=name))
+            saved = _save_whole(export.file.storage, name, raw)
         finished = timezone.now()
         days = registry.retention_days("export_files") or 7
         DataExport.objects.filter(pk=export_id).update(
@@ -158,10 +188,13 @@ def export_build(*, export_id: int) -> DataExport | None:
             finished_at=finished,
             expires_at=finished + datetime.timedelta(days=days),
         )
-    except Exception:
+    except Exception as error:
         logger.exception("Could not prepare data export %s", export_id)
         DataExport.objects.filter(pk=export_id).update(
-            status=ExportStatus.FAILED, step="", finished_at=timezone.now()
+            status=ExportStatus.FAILED,
+            step="",
+            detail=NO_SPACE if _out_of_space(error) else COULD_NOT_PREPARE,
+            finished_at=timezone.now(),
         )
         return None
     export.refresh_from_db()
