@@ -18,6 +18,7 @@ from typing import IO, Any
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -33,6 +34,10 @@ logger = logging.getLogger(__name__)
 EXPORTS_PER_DAY = 3
 # A copy "being prepared" for longer than this was lost with its worker; retry it.
 STALE_EXPORT = datetime.timedelta(minutes=15)
+# A copy still waiting this long after it was asked for lost its task (the broker was
+# unreachable); Celery beat looks this often. At most CATCH_UP_BATCH copies a look.
+UNQUEUED_EXPORT = datetime.timedelta(seconds=30)
+CATCH_UP_BATCH = 20
 
 
 class ExportRefused(Exception):
@@ -225,6 +230,27 @@ def account_erase(*, user: Any, request: HttpRequest | None = None) -> dict[str,
             rows=sum(counts.values()),
         )
     return counts
+
+
+def exports_catch_up(*, now: datetime.datetime | None = None) -> int:
+    """Prepare the copies whose task was lost, here and now; returns how many it tried.
+
+    A copy is asked for in a web request and its task queued after commit; when the broker
+    is unreachable at that moment the task never exists (``enqueue_after_commit`` lets the
+    request succeed). Run by Celery beat every ``UNQUEUED_EXPORT``: it prepares copies
+    pending for longer than that, and copies left "being prepared" past ``STALE_EXPORT``
+    by a worker that died. Safe beside the queued tasks and a second beat: ``export_build``
+    claims each row with a conditional update, so each copy is built once.
+    """
+    now = now or timezone.now()
+    lost = DataExport.objects.filter(
+        Q(status=ExportStatus.PENDING, requested_at__lt=now - UNQUEUED_EXPORT)
+        | Q(status=ExportStatus.RUNNING, started_at__lt=now - STALE_EXPORT)
+    ).order_by("requested_at")
+    ids = list(lost.values_list("pk", flat=True)[:CATCH_UP_BATCH])
+    for export_id in ids:
+        export_build(export_id=export_id)
+    return len(ids)
 
 
 def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, int]:

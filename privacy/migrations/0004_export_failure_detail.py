@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0003_audit_list_exported'),
+        ("privacy", "0003_audit_list_exported"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dataexport',
-            name='detail',
-            field=models.CharField(blank=True, max_length=300, verbose_name='what went wrong'),
+            model_name="dataexport",
+            name="detail",
+            field=models.CharField(blank=True, max_length=300, verbose_name="what went wrong"),
         ),
     ]

@@ -277,3 +277,21 @@ def test_copy_on_a_full_disk_fails_clearly_and_leaves_no_partial_file(
     assert files == []
     assert "We ran out of storage space while preparing your copy" in page
     assert "kept nothing" in page
+
+
+@pytest.mark.django_db
+def test_a_copy_whose_task_was_lost_is_prepared_by_the_catch_up(
+    world: World, cleanup_exports: None
+) -> None:
+    # Asked for while the broker was unreachable: the row exists, its task never did.
+    asked = timezone.now() - datetime.timedelta(minutes=1)
+    lost = DataExport.objects.create(user=world.member_a, requested_at=asked)
+    just_asked = DataExport.objects.create(user=world.member_b)
+
+    tried = services.exports_catch_up()
+
+    lost.refresh_from_db()
+    just_asked.refresh_from_db()
+    assert tried == 1
+    assert lost.status == "ready"
+    assert just_asked.status == "pending"
