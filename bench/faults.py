@@ -174,6 +174,7 @@ class Drill:
         self.redis.start()
         self.smtp.set_mode("up")
         self.exports.mkdir(parents=True)
+        (self.root / "var").mkdir()
         mounted = subprocess.run(
             ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(self.exports)],
             capture_output=True,

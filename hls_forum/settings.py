@@ -224,8 +224,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # they were asked for, or their worker died): privacy.services.exports_catch_up.
     "privacy-catch-up-exports": {
         "task": "privacy.catch_up_exports",
-        "schedule": 30.0,
-        "options": {"expires": 25},
+        "schedule": 15.0,
+        "options": {"expires": 12},
     },
     # Creates due reminder and digest deliveries and queues their sends (reminders app).
     # "expires": a tick nobody ran within 4/5 of the interval is dropped; the next one does

@@ -36,7 +36,7 @@ EXPORTS_PER_DAY = 3
 STALE_EXPORT = datetime.timedelta(minutes=15)
 # A copy still waiting this long after it was asked for lost its task (the broker was
 # unreachable); Celery beat looks this often. At most CATCH_UP_BATCH copies a look.
-UNQUEUED_EXPORT = datetime.timedelta(seconds=30)
+UNQUEUED_EXPORT = datetime.timedelta(seconds=15)
 CATCH_UP_BATCH = 20
 
 

@@ -15,7 +15,7 @@ def build_export(*, export_id: int) -> None:
 
 @shared_task(name="privacy.catch_up_exports")
 def catch_up_exports() -> None:
-    """Every half minute (Celery beat): prepare copies whose task was lost. Idempotent."""
+    """Every 15 seconds (Celery beat): prepare copies whose task was lost. Idempotent."""
     services.exports_catch_up()
 
 

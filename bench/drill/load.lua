@@ -3,12 +3,15 @@
 -- Run with one connection per thread (-c = -t), so each response answers this thread's
 -- last request and a write is known to have succeeded (a redirect after the POST).
 --
---   wrk -t2 -c2 -d60s -s load.lua http://127.0.0.1:PORT -- COOKIE CSRF PLACE ORG SESSION ITEM OUT LABEL
+--   DRILL_LOAD_OUT=out.txt wrk -t2 -c2 -d60s -s load.lua http://127.0.0.1:PORT -- \
+--       COOKIE CSRF PLACE ORG SESSION ITEM LABEL
 --
--- Writes OUT: "B kind token" for every write the load generator believes it made, and
+-- Writes to DRILL_LOAD_OUT: "B kind token" for every write the load generator believes it made, and
 -- "S second class count" per second and class of answer (2xx, 3xx, signin, 4xx, 503clear, 5xx).
 
 local threads = {}
+-- done() runs in the main Lua state, which init() (per thread) never sees.
+local out_path = os.getenv("DRILL_LOAD_OUT")
 
 function setup(thread)
   thread:set("id", #threads + 1)
@@ -26,7 +29,7 @@ local function urlencode(s)
 end
 
 function init(args)
-  cookie, csrf, place, org, session, item, out, label = unpack(args)
+  cookie, csrf, place, org, session, item, label = unpack(args)
   signed_in = {["Cookie"] = cookie, ["X-CSRFToken"] = csrf}
   posting = {["Cookie"] = cookie, ["X-CSRFToken"] = csrf,
              ["Content-Type"] = "application/x-www-form-urlencoded"}
@@ -93,7 +96,7 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local file = io.open(out, "w")
+  local file = io.open(out_path, "w")
   for _, thread in ipairs(threads) do
     for _, line in ipairs(thread:get("believed")) do
       file:write("B ", line, "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
@@ -59,8 +60,9 @@ class Load:
                 "wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds}s", "--timeout=15s",
                 "-s", str(SCRIPT), self.base_url, "--",
                 c.cookie, c.csrf, c.place, str(c.organisation), str(c.session),
-                str(c.agenda_item), str(self.out), self.label,
+                str(c.agenda_item), self.label,
             ],
+            env={**os.environ, "DRILL_LOAD_OUT": str(self.out)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
