@@ -400,14 +400,23 @@ class Drill:
             time.sleep(2)
             self.app.start_worker()
             ended = time.monotonic()
-            # Done: every row ended, and none left sending past the timeout.
+
+            def caught_up() -> bool:
+                statuses = scenario.email_outcome(recipients).statuses
+                return statuses["pending"] + statuses["none"] == 0
+
+            # Every row not caught mid-send ends (sent); the one caught mid-send waits out
+            # the sending timeout, then ends unknown (never resent).
+            queued = wait_until(caught_up, 240, interval=1.0)
             emails = self.emails_done(recipients, timeout + 240)
+            settled = time.monotonic() - ended
         self.app.stop_beat()
         self.smtp.set_mode("up")
-        row.recovery = None if emails is None else time.monotonic() - ended
+        row.recovery = queued if emails is not None else None
         row.notes = (
-            f"A row caught mid-send waits out the {timeout} s sending timeout, then ends "
-            "unknown (never resent)."
+            f"Queued sends caught up after {queued or 0:.0f} s; a row caught mid-send ended "
+            f"unknown (never resent) once the {timeout} s sending timeout had passed, "
+            f"{settled:.0f} s after the kill."
         )
         self.fill_row(row, result[0], "worker", recipients)
 
@@ -441,8 +450,9 @@ class Drill:
             ready = wait_until(
                 lambda: getattr(scenario.latest_export(), "status", "") == "ready", 120
             )
+            recovered = time.monotonic() - ended
         told = b"We ran out of storage space" in page
-        row.recovery = None if ready is None else time.monotonic() - ended
+        row.recovery = None if ready is None else recovered
         row.notes = (
             f"The copy {'failed' if failed and failed.status == 'failed' else 'did not fail'}; "
             f"the person was {'told clearly' if told else 'NOT told'} why; "
