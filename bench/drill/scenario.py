@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import http.client
+import io
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def prepare() -> Credentials:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     # A throwaway database on loopback: the demo people's public password harms nothing.
-    call_command("load_demo", allow_production=True, verbosity=0)
+    call_command("load_demo", allow_production=True, verbosity=0, stdout=io.StringIO())
     forum = Forum.objects.select_related("place").get(slug=FORUM)
     person = User.objects.get(email=PERSON)
     facilitator = User.objects.get(email=FACILITATOR)
