@@ -21,7 +21,7 @@ Then it injects each fault in turn, under load, and reports what people saw:
 
     .venv/bin/python bench/faults.py [--short] [--only redis,postgres,...] [--keep]
 
---short runs shorter outages (for development); the full drill takes about 20 minutes.
+--short runs shorter outages (for development); the full drill takes about 16 minutes.
 The table (docs/faults.md has the latest) gives, per fault: requests made, 5xx answers
 (and how many were the clear "not working just now" page), requests sent to sign in
 again, lost writes (what the load generator was told it wrote, missing from the
@@ -41,7 +41,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,14 +48,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.drill.load import Credentials, Load, LoadResult  # noqa: E402
 from bench.drill.processes import AppProcesses  # noqa: E402
+from bench.drill.report import Row, table  # noqa: E402
 from bench.drill.services import (  # noqa: E402
     FaultySMTP,
     Postgres,
     Redis,
     free_port,
 )
-
-RECOVERY_TARGET = 30.0  # seconds from a fault's end until everything works again
 
 FULL = {
     "redis_down": 30,
@@ -81,26 +79,6 @@ SHORT = {
     "sending_timeout": 30,
 }
 FAULTS = ["redis", "postgres", "smtp", "worker", "disk"]
-
-
-@dataclass
-class Row:
-    fault: str
-    requests: int = 0
-    server_errors: str = "0"
-    clear_503: int = 0
-    asked_to_sign_in: int = 0
-    lost_writes: int = 0
-    duplicate_emails: int = 0
-    emails: str = "–"
-    recovery: float | None = 0.0
-    notes: str = ""
-
-    def recovered(self) -> str:
-        if self.recovery is None:
-            return "not within the wait"
-        mark = "" if self.recovery <= RECOVERY_TARGET else " (over 30 s)"
-        return f"{self.recovery:.0f}{mark}"
 
 
 def wait_until(
@@ -461,23 +439,6 @@ class Drill:
         )
         self.fill_row(row, result[0], "disk", set())
 
-    # --- Report --------------------------------------------------------------------
-
-    def table(self) -> str:
-        head = (
-            "| Fault | Requests | 5xx | Clear 503 page | Sent to sign in | Lost writes "
-            "| Duplicate emails | Emails ended | Recovered after (s) | Notes |\n"
-            "|---|---:|---:|---:|---:|---:|---:|---|---:|---|"
-        )
-        lines = [
-            f"| {r.fault} | {r.requests:,} | {r.server_errors} | {r.clear_503} | "
-            f"{r.asked_to_sign_in} | {r.lost_writes} | {r.duplicate_emails} | {r.emails} | "
-            f"{r.recovered()} | {r.notes.strip()} |"
-            for r in self.rows
-        ]
-        return "\n".join([head, *lines])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="shorter outages, for development")
@@ -509,7 +470,7 @@ def main() -> None:
             shutil.rmtree(root, ignore_errors=True)
     minutes = (time.monotonic() - started) / 60
     print(f"\nFault drill ({'short' if args.short else 'full'}), {minutes:.0f} minutes:\n")
-    print(drill.table())
+    print(table(drill.rows))
     if args.keep:
         print(f"\nLogs: {root / 'logs'}")
 
