@@ -439,6 +439,7 @@ class Drill:
         )
         self.fill_row(row, result[0], "disk", set())
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="shorter outages, for development")
