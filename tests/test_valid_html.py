@@ -74,8 +74,16 @@ def nu_errors(folder: Path) -> dict[str, list[str]]:
     return errors
 
 
+@dataclasses.dataclass
+class Page:
+    body: bytes
+    # Who asked for it where, for each request that gave this very page.
+    requests: list[str] = dataclasses.field(default_factory=list)
+    fragment: bool = False
+
+
 def page(client: Client, world: World, name: str) -> tuple[str, bytes | None]:
-    """The route's URL, and its page when it answers with HTML."""
+    """The route's URL, and what it answers when that is HTML."""
     with transaction.atomic():  # each route's objects are made and dropped again
         url = reverse(url_name(name), kwargs=ALL_ROUTES[name].kwargs(world))
         response = client.get(url)
@@ -84,16 +92,12 @@ def page(client: Client, world: World, name: str) -> tuple[str, bytes | None]:
         getattr(world, field.name).refresh_from_db()
     if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
         return url, None
-    body = bytes(response.content)
-    if body and not body.lstrip()[:9].lower() == b"<!doctype":
-        body = (FRAGMENT_SHELL % body.decode()).encode()
-    return url, body or None
+    return url, bytes(response.content) or None
 
 
-def test_every_page_of_every_persona_is_valid_html(world: World, tmp_path: Path) -> None:
-    command = checker()  # skip before the long walk when there is nothing to check with
-    assert command
-    pages: dict[str, list[str]] = {}  # file name -> the requests that gave that page
+def every_page(world: World) -> dict[str, Page]:
+    """Every HTML answer of the walk, each distinct one once, by a file name for it."""
+    pages: dict[str, Page] = {}
     for persona in PERSONAS:
         client = client_for(world.user(persona))
         for name in sorted(ALL_ROUTES):
@@ -102,10 +106,20 @@ def test_every_page_of_every_persona_is_valid_html(world: World, tmp_path: Path)
                 continue
             digest = hashlib.sha256(body).hexdigest()[:16]
             file_name = f"{url_name(name).replace(':', '-')}-{digest}.html"
-            if file_name not in pages:
-                (tmp_path / file_name).write_bytes(body)
-            pages.setdefault(file_name, []).append(f"{persona} GET {url}")
+            found = pages.setdefault(file_name, Page(body=body))
+            found.fragment = not body.lstrip()[:9].lower() == b"<!doctype"
+            found.requests.append(f"{persona} GET {url}")
     assert len(pages) > 100  # the walk did reach the pages
+    return pages
+
+
+def test_every_page_of_every_persona_is_valid_html(world: World, tmp_path: Path) -> None:
+    command = checker()  # skip before the long walk when there is nothing to check with
+    assert command
+    pages = every_page(world)
+    for file_name, found in pages.items():
+        body = (FRAGMENT_SHELL % found.body.decode()).encode() if found.fragment else found.body
+        (tmp_path / file_name).write_bytes(body)
 
     # Each error once, with the pages (and one request for each) where the checker found it.
     errors: dict[str, list[str]] = {}
@@ -113,7 +127,7 @@ def test_every_page_of_every_persona_is_valid_html(world: World, tmp_path: Path)
         if name.rsplit("-", 1)[0] in NOT_OURS:
             continue
         for error in found:
-            errors.setdefault(error.split(": ", 1)[1], []).append(f"{name}: {pages[name][0]}")
+            errors.setdefault(error.split(": ", 1)[1], []).append(f"{name}: {pages[name].requests[0]}")
     report = "\n".join(f"{error}\n    on {'; '.join(where[:3])}" for error, where in errors.items())
 
     assert errors == {}, f"The Nu HTML checker found errors:\n{report}"
