@@ -107,7 +107,7 @@ def every_page(world: World) -> dict[str, Page]:
             digest = hashlib.sha256(body).hexdigest()[:16]
             file_name = f"{url_name(name).replace(':', '-')}-{digest}.html"
             found = pages.setdefault(file_name, Page(body=body))
-            found.fragment = not body.lstrip()[:9].lower() == b"<!doctype"
+            found.fragment = body.lstrip()[:9].lower() != b"<!doctype"
             found.requests.append(f"{persona} GET {url}")
     assert len(pages) > 100  # the walk did reach the pages
     return pages
@@ -127,7 +127,8 @@ def test_every_page_of_every_persona_is_valid_html(world: World, tmp_path: Path)
         if name.rsplit("-", 1)[0] in NOT_OURS:
             continue
         for error in found:
-            errors.setdefault(error.split(": ", 1)[1], []).append(f"{name}: {pages[name].requests[0]}")
+            where = f"{name}: {pages[name].requests[0]}"
+            errors.setdefault(error.split(": ", 1)[1], []).append(where)
     report = "\n".join(f"{error}\n    on {'; '.join(where[:3])}" for error, where in errors.items())
 
     assert errors == {}, f"The Nu HTML checker found errors:\n{report}"
@@ -141,7 +142,8 @@ def test_the_checker_finds_an_error(tmp_path: Path) -> None:
         "<body><p><div>block in a paragraph</div></p><time datetime='noon'>x</time></body></html>"
     )
     (tmp_path / "good.html").write_text(
-        '<!doctype html><html lang="en"><head><title>x</title></head><body><p>Fine</p></body></html>'
+        '<!doctype html><html lang="en"><head><title>x</title></head>'
+        "<body><p>Fine</p></body></html>"
     )
 
     errors = nu_errors(tmp_path)
