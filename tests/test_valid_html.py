@@ -24,6 +24,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from talking_points.models import Tag
+from tests import factories
 from tests.conftest import PERSONAS, World, client_for
 from tests.services import ROOT, missing
 from tests.test_url_access import ALL_ROUTES, url_name
@@ -95,8 +97,28 @@ def page(client: Client, world: World, name: str) -> tuple[str, bytes | None]:
     return url, bytes(response.content) or None
 
 
+def some_learning(world: World) -> None:
+    """Entries at each visibility, with tags, so that lists and queues show items, not only
+    their empty states."""
+    for kind, visibility in [
+        ("breakthrough", "public"),
+        ("disappointment", "place"),
+        ("breakthrough", "commissioners"),
+    ]:
+        entry = factories.LearningEntryFactory(
+            place=world.place,
+            organisation=world.org_a,
+            author=world.member_a,
+            kind=kind,
+            visibility=visibility,
+            title=f"A {kind} shared at {visibility}",
+        )
+        entry.tags.add(Tag.objects.get_or_create(slug="trust", defaults={"name": "trust"})[0])
+
+
 def every_page(world: World) -> dict[str, Page]:
     """Every HTML answer of the walk, each distinct one once, by a file name for it."""
+    some_learning(world)
     pages: dict[str, Page] = {}
     for persona in PERSONAS:
         client = client_for(world.user(persona))
