@@ -198,9 +198,7 @@ def main() -> None:
                 final = lhr.get("finalDisplayedUrl") or lhr.get("finalUrl", "")
                 if not final.endswith(page.path):
                     raise SystemExit(f"{page.name}: Lighthouse ended at {final}, not {url}")
-                scores = {
-                    c: round(100 * (lhr["categories"][c]["score"] or 0)) for c in CATEGORIES
-                }
+                scores = {c: round(100 * (lhr["categories"][c]["score"] or 0)) for c in CATEGORIES}
                 results.append(Result(page, scores, failures(lhr)))
         finally:
             stop(server)

@@ -139,16 +139,16 @@ def test_every_page_of_every_persona_is_valid_html(world: World, tmp_path: Path)
     command = checker()  # skip before the long walk when there is nothing to check with
     assert command
     pages = every_page(world)
-    for file_name, found in pages.items():
-        body = (FRAGMENT_SHELL % found.body.decode()).encode() if found.fragment else found.body
+    for file_name, each in pages.items():
+        body = (FRAGMENT_SHELL % each.body.decode()).encode() if each.fragment else each.body
         (tmp_path / file_name).write_bytes(body)
 
     # Each error once, with the pages (and one request for each) where the checker found it.
     errors: dict[str, list[str]] = {}
-    for name, found in sorted(nu_errors(tmp_path).items()):
+    for name, messages in sorted(nu_errors(tmp_path).items()):
         if name.rsplit("-", 1)[0] in NOT_OURS:
             continue
-        for error in found:
+        for error in messages:
             where = f"{name}: {pages[name].requests[0]}"
             errors.setdefault(error.split(": ", 1)[1], []).append(where)
     report = "\n".join(f"{error}\n    on {'; '.join(where[:3])}" for error, where in errors.items())
