@@ -370,6 +370,8 @@ ROUTES: dict[str, Route] = {
     # --- Foundation (hls_forum/urls.py, partnerships/urls.py) ----------------------------------
     "home": Route(get=everyone(200)),
     "healthz": Route(get=everyone(200)),
+    "favicon": Route(get=everyone(302)),
+    "robots_txt": Route(get=everyone(200)),
     "privacy": Route(get=everyone(200)),
     "talking_points:talking_point_list": Route(get=everyone(200)),
     "talking_points:dashboard": Route(get=signed_in(200)),
