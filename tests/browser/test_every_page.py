@@ -48,6 +48,7 @@ LARGE_TEXT_PHONE = {"width": 390, "height": 844}
 # GET answers that are not pages for a person to read: files, feeds and fragments.
 NOT_PAGES = {
     "healthz": "plain text for the load balancer",
+    "robots_txt": "plain text for search engines",
     "talking_points:commission_export": "a CSV download",
     "talking_points:learning_export_csv": "a CSV download",
     "talking_points:session_export": "a CSV download",
