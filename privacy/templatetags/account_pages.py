@@ -3,15 +3,15 @@ idle sign-out warning every signed-in page carries."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django import template
 from django.conf import settings
 from django.forms import BoundField
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString
 
-from hls_forum.middleware import SESSION_SEEN_AT
+from hls_forum.middleware import idle_seconds_left
 
 register = template.Library()
 
@@ -31,22 +31,20 @@ def described_widget(field: BoundField) -> SafeString:
     return field.as_widget(attrs=attrs)
 
 
-@register.inclusion_tag("allauth/_idle_warning.html", takes_context=True)
+@register.inclusion_tag("privacy/_idle_warning.html", takes_context=True)
 def idle_warning(context: template.Context) -> dict[str, Any]:
-    """The "you will be signed out soon" dialog for a signed-in person, with the seconds
-    left before the idle sign-out (``hls_forum.middleware.SessionLifetimeMiddleware``)."""
+    """The "you will be signed out soon" dialog on a signed-in person's pages, with the
+    seconds left before the idle sign-out (``hls_forum.middleware``). ``draft_owner`` lets
+    site.js give back what was typed only to the person who typed it."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if request is None or user is None or not user.is_authenticated:
+    left = idle_seconds_left(request) if request is not None else None
+    if left is None:
         return {"show": False}
-    seen = request.session.get(SESSION_SEEN_AT)
-    idle = settings.SESSION_IDLE_TIMEOUT
-    left = idle - (time.time() - seen) if isinstance(seen, int | float) else idle
     return {
         "show": True,
-        "seconds_left": max(0, int(left)),
-        "warn_before": min(settings.SESSION_IDLE_WARNING, idle),
-        "idle_timeout": idle,
+        "seconds_left": left,
+        "warn_before": min(settings.SESSION_IDLE_WARNING, settings.SESSION_IDLE_TIMEOUT),
+        "draft_owner": salted_hmac("idle-drafts", str(request.user.pk)).hexdigest()[:20],
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path(),
     }
