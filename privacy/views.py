@@ -204,7 +204,7 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @login_required
 def stay_signed_in(request: AuthenticatedRequest) -> HttpResponse:
-    """"Stay signed in" in the idle warning: restart the idle clock. The page's script asks
+    """The idle warning's "Stay signed in": restart the idle clock. The page's script asks
     for JSON (the seconds it now has); a plain form post goes back to the page."""
     seconds_left = session_keep_alive(request)
     if "application/json" in request.headers.get("Accept", ""):

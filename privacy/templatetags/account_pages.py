@@ -38,7 +38,7 @@ def idle_warning(context: template.Context) -> dict[str, Any]:
     site.js give back what was typed only to the person who typed it."""
     request = context.get("request")
     left = idle_seconds_left(request) if request is not None else None
-    if left is None:
+    if request is None or left is None:
         return {"show": False}
     return {
         "show": True,

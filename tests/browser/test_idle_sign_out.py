@@ -28,9 +28,7 @@ def sign_in(page: Any, email: str) -> None:
 
 def seen_at(browser: Any) -> float:
     """When the server last saw this browser's session (the idle clock)."""
-    cookie = next(
-        c for c in browser.cookies() if c["name"] == django_settings.SESSION_COOKIE_NAME
-    )
+    cookie = next(c for c in browser.cookies() if c["name"] == django_settings.SESSION_COOKIE_NAME)
     return float(SessionStore(session_key=cookie["value"]).load()[SESSION_SEEN_AT])
 
 
