@@ -114,8 +114,9 @@ def session_keep_alive(request: HttpRequest) -> int:
 
 def idle_seconds_left(request: HttpRequest) -> int | None:
     """Seconds before a signed-in person is signed out for doing nothing; None when
-    nobody is signed in."""
-    if not request.user.is_authenticated:
+    nobody is signed in (or the request was refused before anyone was looked up)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return None
     seen = request.session.get(SESSION_SEEN_AT)
     if not isinstance(seen, int | float):
