@@ -13,7 +13,13 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -210,8 +216,8 @@ def stay_signed_in(request: AuthenticatedRequest) -> HttpResponse:
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"seconds_left": seconds_left})
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    if next_url and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = settings.LOGIN_REDIRECT_URL
-    return redirect(next_url)
+        return HttpResponseRedirect(next_url)  # a URL, never a view name to reverse
+    return redirect(settings.LOGIN_REDIRECT_URL)

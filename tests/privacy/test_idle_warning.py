@@ -76,9 +76,11 @@ def test_stay_signed_in_without_javascript_goes_back_to_the_page(world: World) -
 
     back = client.post(STAY, {"next": "/reminders/"})
     elsewhere = client.post(STAY, {"next": "https://elsewhere.example/"})
+    not_a_page = client.post(STAY, {"next": "0"})  # a relative URL, not a view to look up
 
     assert back["Location"] == "/reminders/"
     assert elsewhere["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
+    assert not_a_page.status_code == 302
 
 
 def test_form_posted_after_the_idle_sign_out_brings_the_person_back_to_its_page(
