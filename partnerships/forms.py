@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from hls_forum import forms as plain
+
 from .models import (
     Champion,
     Commission,
@@ -27,7 +29,7 @@ from .models import (
 )
 
 
-class SignupNameForm(forms.Form):
+class SignupNameForm(plain.Form):
     """Extra fields allauth adds to its sign-up form."""
 
     full_name = forms.CharField(label="Full name", max_length=150)
@@ -43,7 +45,7 @@ EMAIL_ERRORS = {
 }
 
 
-class OrganisationInviteForm(forms.Form):
+class OrganisationInviteForm(plain.Form):
     """A lead invites a colleague to their organisation."""
 
     email = forms.EmailField(
@@ -60,7 +62,7 @@ class OrganisationInviteForm(forms.Form):
     )
 
 
-class ForumInviteForm(forms.Form):
+class ForumInviteForm(plain.Form):
     """A facilitator invites someone to a forum."""
 
     email = forms.EmailField(
@@ -71,7 +73,7 @@ class ForumInviteForm(forms.Form):
     )
 
 
-class ForumJoinRequestForm(forms.Form):
+class ForumJoinRequestForm(plain.Form):
     message = forms.CharField(
         label="A message to the facilitator",
         required=False,
@@ -88,7 +90,7 @@ REMINDER_DAY_CHOICES = [(0, "On the day of the meeting"), (1, "The day before")]
 REMINDER_HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 
-class ForumForm(forms.ModelForm):
+class ForumForm(plain.ModelForm):
     """A facilitator edits when, where and how their forum meets."""
 
     start_time = forms.TimeField(
@@ -151,7 +153,7 @@ PHONE_VALIDATOR = RegexValidator(
 )
 
 
-class CommissionerProfileForm(forms.ModelForm):
+class CommissionerProfileForm(plain.ModelForm):
     """A commissioner's public, named contact details."""
 
     public_phone = forms.CharField(
@@ -234,7 +236,7 @@ class BudgetField(forms.DecimalField):
         return super().to_python(value)
 
 
-class CommissionForm(forms.ModelForm):
+class CommissionForm(plain.ModelForm):
     budget = BudgetField(
         label="Budget (£)",
         min_value=0,
@@ -306,7 +308,7 @@ class CommissionForm(forms.ModelForm):
         return data
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(plain.Form):
     source = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Organisation")
     kind = forms.ChoiceField(choices=RelationshipKind.choices, label="Relationship")
     target = forms.ModelChoiceField(
@@ -337,7 +339,7 @@ class RelationshipForm(forms.Form):
         return data
 
 
-class MapFilterForm(forms.Form):
+class MapFilterForm(plain.Form):
     kind = forms.MultipleChoiceField(
         choices=RelationshipKind.choices,
         required=False,
@@ -352,7 +354,7 @@ class MapFilterForm(forms.Form):
     )
 
 
-class GlossaryTermForm(forms.ModelForm):
+class GlossaryTermForm(plain.ModelForm):
     class Meta:
         model = GlossaryTerm
         fields = ["term", "meaning"]
@@ -378,7 +380,7 @@ class GlossaryTermForm(forms.ModelForm):
         return term
 
 
-class ChampionForm(forms.ModelForm):
+class ChampionForm(plain.ModelForm):
     class Meta:
         model = Champion
         fields = ["can_help_with"]
@@ -394,7 +396,7 @@ class CommissionerChoiceField(forms.ModelChoiceField):
         return str(obj.user.full_name or obj.user)
 
 
-class CommissionFilterForm(forms.Form):
+class CommissionFilterForm(plain.Form):
     place = forms.ModelChoiceField(
         queryset=Place.objects.all(), required=False, to_field_name="slug", empty_label="All"
     )
@@ -414,7 +416,7 @@ class CommissionFilterForm(forms.Form):
         )
 
 
-class PropositionRatingForm(forms.Form):
+class PropositionRatingForm(plain.Form):
     """All seven propositions; the ones already rated this quarter are refused with a reason."""
 
     def __init__(

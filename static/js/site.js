@@ -35,3 +35,22 @@
     });
   });
 })();
+
+// The learning entry form (<form data-kind-form>): only the chosen kind's sections show
+// (<div data-kind-section="experiment">). Without JavaScript every section shows and the
+// server ignores those for other kinds.
+(function () {
+  "use strict";
+  function showSections(form) {
+    var chosen = form.querySelector("input[type=radio][name=kind]:checked");
+    form.querySelectorAll("[data-kind-section]").forEach(function (section) {
+      section.hidden = !chosen || section.dataset.kindSection !== chosen.value;
+    });
+  }
+  document.querySelectorAll("form[data-kind-form]").forEach(function (form) {
+    showSections(form);
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "kind") { showSections(form); }
+    });
+  });
+})();
