@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -237,6 +237,14 @@ class BudgetField(forms.DecimalField):
 
 
 class CommissionForm(plain.ModelForm):
+    error_names: ClassVar[dict[str, str]] = {
+        "place": "a place",
+        "title": "a title",
+        "budget": "the budget",
+        "starts_on": "the start date",
+        "ends_on": "the end date",
+    }
+
     budget = BudgetField(
         label="Budget (£)",
         min_value=0,
