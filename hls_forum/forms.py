@@ -30,6 +30,12 @@ class BoundField(forms.BoundField):
         return f"{self.auto_id}_error" if self.auto_id and self.errors else ""
 
     @property
+    def summary_label(self) -> str:
+        """The label as the error summary puts it before an error: "Who can see this entry:"
+        reads badly with its question mark."""
+        return str(self.label or "").rstrip("?:… ")
+
+    @property
     def aria_describedby(self) -> str | None:
         # An id set on the widget by hand is the template's to keep; None leaves it alone.
         if self.field.widget.attrs.get("aria-describedby"):
