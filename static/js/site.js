@@ -54,3 +54,21 @@
     });
   });
 })();
+
+// The error summary's links move focus to the field itself (a group: its first option), as
+// following a link to an id only scrolls there; the label or legend stays in view.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) { return; }
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
+    var field = target.matches("input, textarea, select") ? target : target.querySelector("input, textarea, select");
+    if (!field) { return; }
+    event.preventDefault();
+    var context = target.closest("fieldset") || target.closest(".form-group") || field;
+    context.scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+})();
