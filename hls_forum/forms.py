@@ -160,5 +160,5 @@ class Form(PlainMessages, forms.Form):
     pass
 
 
-class ModelForm(PlainMessages, forms.ModelForm):  # type: ignore[type-arg]
+class ModelForm(PlainMessages, forms.ModelForm):
     pass

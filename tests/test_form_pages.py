@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -135,12 +136,12 @@ def problems(content: str) -> list[str]:
     return sorted(set(found))
 
 
-def _html(response: object) -> str | None:
-    if getattr(response, "streaming", False) or getattr(response, "status_code", 0) != 200:
+def _html(response: Any) -> str | None:
+    if response.streaming or response.status_code != 200:
         return None
-    if "text/html" not in response["Content-Type"]:  # type: ignore[index]
+    if "text/html" not in response["Content-Type"]:
         return None
-    return response.content.decode()  # type: ignore[attr-defined,no-any-return]
+    return str(response.content.decode())
 
 
 def _submissions(form: FormFound) -> list[dict[str, str]]:
@@ -153,7 +154,7 @@ def _submissions(form: FormFound) -> list[dict[str, str]]:
     return sent
 
 
-def _send(client: Client, page_url: str, form: FormFound, data: dict[str, str]) -> object:
+def _send(client: Client, page_url: str, form: FormFound, data: dict[str, str]) -> Any:
     target = form.action or page_url
     if form.method == "post":
         return client.post(target, data)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -223,9 +224,14 @@ class LearningEntryForm(plain.ModelForm):
             is_experiment or not self.is_bound
         )
         if self.is_bound and not is_experiment:
-            self.data = self.data.copy()
-            for name in EXPERIMENT_FIELDS:
-                self.data[self.add_prefix(name)] = ""
+            cleared = {self.add_prefix(name): "" for name in EXPERIMENT_FIELDS}
+            if isinstance(self.data, QueryDict):
+                data = self.data.copy()
+                for key, value in cleared.items():
+                    data[key] = value
+                self.data = data
+            else:
+                self.data = {**self.data, **cleared}
         if self.instance.pk:
             del self.fields["organisation"]
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
