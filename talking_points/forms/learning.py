@@ -223,7 +223,7 @@ class LearningEntryForm(plain.ModelForm):
         self.fields["tried"].required = self.fields["experiment_status"].required = (
             is_experiment or not self.is_bound
         )
-        if self.is_bound and not is_experiment:
+        if kind and not is_experiment:
             cleared = {self.add_prefix(name): "" for name in EXPERIMENT_FIELDS}
             if isinstance(self.data, QueryDict):
                 data = self.data.copy()
