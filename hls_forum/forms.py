@@ -53,6 +53,7 @@ CHOOSING_FIELDS = (forms.ChoiceField, forms.ModelChoiceField, forms.ModelMultipl
 # Messages raised by validators rather than by the field; the field's error_messages
 # replace them by code.
 VALIDATOR_CODES = (
+    "invalid",  # an email or IP address field's validator
     "max_length",
     "min_length",
     "max_value",

@@ -43,6 +43,8 @@ class Example(PlainMessages, forms.Form):
     when = forms.DateField(label="Start date", required=False)
     kind = forms.ChoiceField(label="Which kind?", choices=[("a", "A")], required=False)
     count = forms.IntegerField(label="Places", max_value=9, required=False)
+    ip = forms.GenericIPAddressField(label="IP address", required=False)
+    email = forms.EmailField(label="Email", required=False)
     own = forms.CharField(
         label="Own", max_length=2, required=False, error_messages={"max_length": "Keep it short."}
     )
@@ -65,6 +67,11 @@ class Example(PlainMessages, forms.Form):
         ({"title": "t", "count": "10"}, {"count": ["Places must be 9 or less"]}),
         ({"title": "t", "count": "many"}, {"count": ["Places must be a whole number"]}),
         ({"title": "t", "own": "long"}, {"own": ["Keep it short."]}),
+        ({"title": "t", "ip": "here"}, {"ip": ["Enter an IP address, like 192.0.2.1"]}),
+        (
+            {"title": "t", "email": "me"},
+            {"email": ["Enter an email address in the right format, like name@example.org"]},
+        ),
     ],
 )
 def test_stock_messages_become_plain(data: dict[str, str], errors: dict[str, list[str]]) -> None:
