@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Web app + Celery worker + Celery beat on embedded defaults (SQLite, filesystem broker,
-# emails written to var/mail/), with the demo data loaded.
+# emails written to var/mail/), with the demo data loaded. Links in emails, CSV files and
+# calendars use http://127.0.0.1:$(PORT) unless SITE_URL is set. `exec`: a SIGTERM to make
+# reaches run_all itself (not only a shell), which stops the worker and beat too.
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
-	DEBUG=$${DEBUG:-1} PORT=$(PORT) $(BIN)/python manage.py run_all
+	DEBUG=$${DEBUG:-1} PORT=$(PORT) exec $(BIN)/python manage.py run_all
 
 # The whole suite: lint, format, types, the one-way dependencies, then every test.
 test: $(STAMP)
@@ -31,7 +33,7 @@ test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 check-deploy: $(STAMP)
-	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=example.org \
+	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=example.org SITE_URL=https://example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "outbox",
     "partnerships",
     "talking_points",
     "privacy",
@@ -225,11 +226,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    # Every automatic email's row: stuck sends marked unknown, lost tasks queued again.
+    "outbox-sweep": {
+        "task": "outbox.sweep",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
 }
 
 # --- Email ----------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HLS Forum <no-reply@hls-forum.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The mailto: alternative in List-Unsubscribe (the https one-click link comes first); mail
+# sent there should reach staff. Default: unsubscribe@ the SITE_URL's host.
+UNSUBSCRIBE_MAILTO = env_str("UNSUBSCRIBE_MAILTO")
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -300,6 +310,8 @@ MFA_REQUIRED_FOR = "partnerships.permissions.mfa_required_for"
 # browser they signed in from. Tracking "last seen" would write on every request.
 USERSESSIONS_TRACK_ACTIVITY = env_bool("USERSESSIONS_TRACK_ACTIVITY", default=False)
 USERSESSIONS_ADAPTER = "privacy.adapters.AuditedUserSessionsAdapter"
+# allauth's emails go through the outbox like every other automatic email.
+ACCOUNT_ADAPTER = "outbox.adapters.OutboxAccountAdapter"
 # Behind a load balancer, the client's address is in X-Forwarded-For; rate limits per IP
 # and the audit log's "from where" need the real one. Set to the number of proxies.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hls_forum.queue import enqueue_after_commit
+from outbox import services as outbox
+from outbox.models import DeliveryKind
 
 from .models import (
     Champion,
@@ -42,10 +44,11 @@ def invitation_create(
     organisation_role: str = MembershipRole.STAFF,
     forum: Forum | None = None,
 ) -> Invitation:
-    """Create an invitation and email it after the transaction commits.
+    """Create an invitation and email it (through the outbox) after the transaction commits.
 
     Precondition: the caller has checked ``invited_by`` may invite to the target.
-    Guarantee: the email task is queued only once the invitation row is committed.
+    Guarantee: the invitation's outbox row is made with it; the task that sends it is
+    queued only once both are committed (and the outbox's sweep queues it if that is lost).
     """
     from .tasks import send_invitation
 
@@ -58,8 +61,20 @@ def invitation_create(
             token=secrets.token_urlsafe(32),
             invited_by=invited_by,
         )
+        invitation_rows(invitation)
         enqueue_after_commit(send_invitation, invitation_id=invitation.pk)
     return invitation
+
+
+def invitation_rows(invitation: Invitation) -> list[int]:
+    """The invitation's outbox row (to its address: the person may have no account yet),
+    made if missing; returns it while it is still waiting to be sent."""
+    return outbox.deliveries_create(
+        kind=DeliveryKind.INVITATION,
+        address=invitation.email,
+        about_id=invitation.pk,
+        forum_id=invitation.forum_id,
+    )
 
 
 class InvitationError(Exception):
@@ -168,7 +183,8 @@ def forum_join_request_create(*, forum: Forum, user: User, message: str = "") ->
     """Ask to join an open forum.
 
     Guarantee: a person has at most one request waiting per forum (a partial unique
-    constraint backs this up if two requests race).
+    constraint backs this up if two requests race). The forum's facilitators are emailed
+    it through the outbox after commit.
     """
     if not forum.is_open:
         raise ForumError("This forum is invite only. Ask its facilitator to invite you by email.")
@@ -176,7 +192,19 @@ def forum_join_request_create(*, forum: Forum, user: User, message: str = "") ->
         raise ForumError("You are already a member of this forum.")
     try:
         with transaction.atomic():
-            return ForumJoinRequest.objects.create(forum=forum, user=user, message=message.strip())
+            join_request = ForumJoinRequest.objects.create(
+                forum=forum, user=user, message=message.strip()
+            )
+            facilitators = ForumMembership.objects.filter(
+                forum=forum, role=ForumRole.FACILITATOR, user__is_active=True
+            ).values_list("user_id", flat=True)
+            outbox.deliveries_queue(
+                kind=DeliveryKind.JOIN_REQUEST,
+                recipient_ids=list(facilitators),
+                about_id=join_request.pk,
+                forum_id=forum.pk,
+            )
+            return join_request
     except IntegrityError:
         raise ForumError(
             "You have already asked to join. The facilitator will reply soon."
@@ -190,7 +218,8 @@ def forum_join_request_decide(
 
     Precondition: the caller has checked ``decided_by`` facilitates the request's forum.
     Guarantee: the decision is made once (a conditional update claims the pending
-    request), and on acceptance the membership is created in the same transaction.
+    request), and on acceptance the membership is created in the same transaction. The
+    person who asked is emailed the answer through the outbox after commit.
     """
     status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
     with transaction.atomic():
@@ -203,6 +232,12 @@ def forum_join_request_decide(
             ForumMembership.objects.get_or_create(
                 forum_id=join_request.forum_id, user_id=join_request.user_id
             )
+        outbox.deliveries_queue(
+            kind=DeliveryKind.JOIN_DECISION,
+            recipient_ids=[join_request.user_id],
+            about_id=join_request.pk,
+            forum_id=join_request.forum_id,
+        )
 
 
 def forum_leave(*, membership: ForumMembership) -> None:

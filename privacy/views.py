@@ -38,7 +38,7 @@ RETENTION_LABELS = {
     "unaccepted_invitations": "Invitations nobody accepted",
     "decided_join_requests": "Requests to join a forum, once answered",
     "stories_of_change": "Stories of change told by people who use services",
-    "delivery_logs": "Records of reminder emails sent",
+    "delivery_logs": "Records of automatic emails sent",
 }
 
 

@@ -9,12 +9,13 @@ describe the same event and a calendar app updates it rather than adding a copy.
 from __future__ import annotations
 
 import datetime
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from . import scheduling
 
@@ -25,6 +26,15 @@ FEED_WEEKS = 12
 def meeting_uid(*, forum_id: int, day: datetime.date) -> str:
     host = urlsplit(settings.SITE_URL).hostname or "hls-forum.localhost"
     return f"forum-{forum_id}-{day:%Y%m%d}@{host}"
+
+
+def organizer() -> vCalAddress:
+    """Who publishes the event: the site's own sender (RFC 5546 requires an ORGANIZER in
+    every PUBLISH event)."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organiser = vCalAddress(f"mailto:{address}")
+    organiser.params["cn"] = vText(name or "HLS Forum")
+    return organiser
 
 
 def _calendar(method: str, name: str) -> Calendar:
@@ -48,6 +58,7 @@ def meeting_event(
     event.add("dtstart", local_start)
     event.add("dtend", local_start + datetime.timedelta(minutes=rhythm.duration_minutes))
     event.add("summary", forum.name)
+    event.add("organizer", organizer())
     where = [forum.venue] if forum.venue else []
     if forum.online_link and include_online_link:
         where.append(forum.online_link)

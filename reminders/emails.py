@@ -1,5 +1,6 @@
 """Build the email for a delivery: plain text + HTML, an .ics invite for reminders, and
-RFC 8058 one-click unsubscribe headers. Building reads the database; sending is elsewhere."""
+one-click unsubscribe headers (the outbox's ``list_headers``). Building reads the
+database; sending is the outbox's."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import time
 from dataclasses import dataclass, field
 from email.mime.text import MIMEText
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -17,14 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from outbox import emails as outbox_emails
+from outbox.emails import absolute
 from partnerships.models import Forum
 
 from . import calendars, content, scheduling, tokens
 from .models import Delivery
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def unsubscribe_url(*, user_id: int, forum_id: int | None) -> str:
@@ -33,14 +31,12 @@ def unsubscribe_url(*, user_id: int, forum_id: int | None) -> str:
 
 
 def _list_headers(*, list_id: str, unsubscribe: str) -> dict[str, str]:
-    host = urlsplit(settings.SITE_URL).hostname or "hls-forum.localhost"
+    token = unsubscribe.rstrip("/").rsplit("/", 1)[-1]
     return {
-        # RFC 8058: a mail client may POST "List-Unsubscribe=One-Click" to this https URL.
-        "List-Unsubscribe": f"<{unsubscribe}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": f"<{list_id}.{host}>",
-        "Auto-Submitted": "auto-generated",
-        "X-Auto-Response-Suppress": "All",
+        **outbox_emails.list_headers(
+            list_id=list_id, unsubscribe_url=unsubscribe, unsubscribe_token=token
+        ),
+        **outbox_emails.AUTOMATIC_HEADERS,
     }
 
 
@@ -161,6 +157,7 @@ def reminder_context(
     forum = delivery.forum
     assert forum is not None
     recipient = delivery.recipient
+    assert recipient is not None  # reminders always go to a person
     rhythm = scheduling.Rhythm.of(forum)
     start = delivery.occasion_at.astimezone(rhythm.tz)
     end = start + datetime.timedelta(minutes=rhythm.duration_minutes)
@@ -226,6 +223,7 @@ def digest_message(
     """The weekly digest for ``delivery``, or None when there is nothing new to say."""
     now = now or timezone.now()
     user = delivery.recipient
+    assert user is not None  # digests always go to a person
     is_commissioner = user.is_commissioner
     is_vcs = content.is_vcs_staff(user)
     newly_shared = (

@@ -20,7 +20,8 @@ IN_FLIGHT = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
 def export_deliveries(user: Any) -> list[Row]:
-    """Reminders and digests we sent (or meant to send) to the person."""
+    """Every automatic email we sent (or meant to send) to the person: reminders, digests,
+    summaries, responses, actions, join requests and account emails. Never their content."""
     deliveries = Delivery.objects.filter(recipient=user).select_related("forum")
     return [
         {
@@ -55,7 +56,7 @@ def register() -> None:
     r.register_export_section(
         "reminder_emails",
         export_deliveries,
-        description="The meeting reminders and weekly digests we sent you.",
+        description="The emails we sent you: reminders, digests, summaries and the like.",
     )
     r.register_export_section(
         "digest_choice", export_digest_preference, description="Your weekly digest choice."
@@ -63,5 +64,5 @@ def register() -> None:
     r.register_retention_rule(
         "delivery_logs",
         purge_old_deliveries,
-        description="The record of reminder and digest emails sent to each person.",
+        description="The record of every automatic email sent, to each person or address.",
     )

@@ -20,4 +20,6 @@ urlpatterns = [
         name="meeting_deliveries",
     ),
     path("reminders/deliveries/<int:pk>/resend/", views.delivery_resend, name="delivery_resend"),
+    path("emails/attention/", views.emails_attention, name="emails_attention"),
+    path("emails/<int:pk>/resend/", views.email_resend, name="email_resend"),
 ]

@@ -255,3 +255,44 @@ def delivery_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(request, f"The reminder to {delivery.recipient} will be sent again.")
         return redirect(back)
     return render(request, "reminders/delivery_resend.html", {"delivery": delivery, "back": back})
+
+
+# --- Every automatic email, for staff -------------------------------------------------
+
+
+def _require_staff(user: Any) -> None:
+    if not user.is_staff:
+        raise PermissionDenied("Only site staff can see the emails that need attention.")
+
+
+@login_required
+@require_GET
+def emails_attention(request: AuthenticatedRequest) -> HttpResponse:
+    """Every automatic email, of any kind, whose sending failed or stopped part-way, with
+    where in the SMTP conversation it stopped; newest first."""
+    _require_staff(request.user)
+    rows = (
+        Delivery.objects.needing_attention()
+        .select_related("recipient", "forum")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reminders/emails_attention.html", {"page_obj": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    _require_staff(request.user)
+    delivery = get_object_or_404(Delivery.objects.select_related("recipient"), pk=pk)
+    back = reverse("reminders:emails_attention")
+    if not delivery.can_resend:
+        messages.info(request, "That email is not waiting for a decision, so nothing changed.")
+        return redirect(back)
+    if request.method == "POST":
+        services.delivery_resend(delivery=delivery)
+        messages.success(
+            request, f"The email to {delivery.recipient or delivery.address} will be sent again."
+        )
+        return redirect(back)
+    return render(request, "reminders/email_resend.html", {"delivery": delivery, "back": back})

@@ -6,6 +6,7 @@ class TalkingPointsConfig(AppConfig):
     verbose_name = "Talking points: sessions and learning"
 
     def ready(self) -> None:
-        from . import privacy_data
+        from . import emails, privacy_data
 
         privacy_data.register()
+        emails.register()

@@ -80,8 +80,18 @@ def render_markdown(source: str) -> SafeString:
     return mark_safe(cleaned)  # noqa: S308 - nh3 has sanitised it
 
 
+# Emphasis marks Markdown left as typed because they do not pair up (``**bold`` with no
+# close, or a pair split across paragraphs or by a cut): strong/emphasis marks that
+# touch a word on one side only, or a bare "**". "2 * 3" (a single mark) is left alone.
+_STRAY_EMPHASIS = re.compile(
+    r"(?<![\w*])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*])|(?<!\S)\*{2,3}(?!\S)"
+)
+
+
 @functools.lru_cache(maxsize=TEXTS_REMEMBERED)
 def plain_text(source: str) -> str:
-    """Markdown source as plain text, for excerpts, CSV and email."""
+    """Markdown source as plain text, for excerpts, CSV and email: no Markdown marks
+    are left in it, not even ones that do not pair up."""
     html = _convert(source or "", lists=False)
-    return html_lib.unescape(nh3.clean(html, tags=set()))
+    text = html_lib.unescape(nh3.clean(html, tags=set()))
+    return _STRAY_EMPHASIS.sub("", text)

@@ -9,31 +9,23 @@ from . import services
 # --- Forum sessions ---------------------------------------------------------------
 
 
-@shared_task(
-    name="talking_points.send_session_summary",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="talking_points.send_session_summary")
 def send_session_summary(*, session_id: int) -> int:
     """Email a closed session's summary to its attendees. Safe to run twice: each
-    attendee's row is claimed before sending (see ``services.session_summary_send``)."""
+    attendee's outbox row is claimed before sending (see ``services.session_summary_send``);
+    a failure the server may retry is retried by the outbox after a backoff."""
     return services.session_summary_send(session_id=session_id)
 
 
 # --- Learning logs ------------------------------------------------------------------
 
 
-@shared_task(
-    name="talking_points.notify_review",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="talking_points.notify_review")
 def notify_review(*, review_id: int) -> int:
     """Email a commissioner's response, or a reply in its thread, to the people it concerns.
 
-    Idempotent: ``review_notify`` claims the row, so a retry or a duplicate never sends twice.
+    Idempotent: each person's outbox row is claimed before sending, so a retry or a
+    duplicate never sends twice; one person's failure never holds up the others.
     """
     from .services import review_notify
 

@@ -212,6 +212,16 @@ class SMTPServer:
         }
 
 
+def plain_text(message: Message) -> str:
+    """The text/plain part of a received email, decoded."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode(part.get_content_charset() or "utf-8")
+    raise AssertionError("The email has no plain-text part.")
+
+
 def free_port() -> int:
     import socket
 

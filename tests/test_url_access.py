@@ -716,6 +716,12 @@ ROUTES: dict[str, Route] = {
         kwargs=delivery_pk,
         post=only({"facilitator": 302}),
     ),
+    "reminders:emails_attention": Route(get=only({"staff": 200})),
+    "reminders:email_resend": Route(
+        get=only({"staff": 200}),
+        kwargs=delivery_pk,
+        post=only({"staff": 302}),
+    ),
 }
 
 # Not in our namespaces, but part of the access story: admin and sign-in.

@@ -1,9 +1,8 @@
-"""People's choices (reminders, the digest, unsubscribing) and facilitators' actions."""
+"""People's choices: reminders, the digest, unsubscribing."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from partnerships.models import ForumMembership, User
 from reminders.models import (
@@ -13,7 +12,6 @@ from reminders.models import (
     DigestFrequency,
     DigestPreference,
 )
-from reminders.services.dispatch import deliveries_publish
 from reminders.tokens import UnsubscribeLink
 
 
@@ -67,24 +65,3 @@ def unsubscribe(*, link: UnsubscribeLink) -> str | None:
         return None
     forum_reminders_set(membership=membership, enabled=False)
     return f"reminders for {membership.forum.name}"
-
-
-def delivery_resend(*, delivery: Delivery) -> bool:
-    """Put a failed or unknown delivery back in the queue, at a facilitator's request.
-
-    An "unknown" email may already have arrived; the page asking for this says so. Returns
-    False if the row was no longer failed or unknown. The send is queued after commit; a
-    broker that is down does not fail the request, and the next dispatcher run queues it.
-    """
-    with transaction.atomic():
-        updated = Delivery.objects.filter(
-            pk=delivery.pk, status__in=[DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN]
-        ).update(
-            status=DeliveryStatus.PENDING,
-            attempts=0,
-            queued_at=timezone.now(),
-            detail="Sent again at a facilitator's request.",
-        )
-        if updated:
-            transaction.on_commit(lambda: deliveries_publish([delivery.pk]))
-    return bool(updated)

@@ -6,31 +6,26 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from outbox.services import (
+    INSERT_BATCH,
+    deliveries_publish,
+    mark_stuck_as_unknown,
+    take_for_queueing,
+)
 from partnerships.models import Forum, ForumMembership
 from reminders import scheduling
 from reminders.models import (
     Delivery,
     DeliveryKind,
-    DeliveryStatus,
     DigestFrequency,
     DigestPreference,
 )
 
 logger = logging.getLogger(__name__)
-
-INSERT_BATCH = 1000
-# Tasks queued per broker round trip: enough to pipeline, few enough that the worker
-# starts on the first ones at once.
-PUBLISH_BATCH = 100
-
-
-def _seconds(name: str, default: int) -> datetime.timedelta:
-    return datetime.timedelta(seconds=int(getattr(settings, name, default)))
 
 
 @dataclass(frozen=True)
@@ -45,15 +40,16 @@ def reminders_dispatch(*, now: datetime.datetime | None = None) -> DispatchResul
 
     Safe to run at any time, as often as you like, and concurrently: rows are created under
     unique constraints, each pending row is claimed for queueing under a row lock
-    (``skip_locked`` on PostgreSQL), and sends are queued only after commit. Rows pending
-    but queued more than ``REMINDERS_REQUEUE_AFTER`` seconds ago are queued again; rows
-    sending for more than ``REMINDERS_SENDING_TIMEOUT`` seconds are marked unknown.
+    (``skip_locked`` on PostgreSQL), and sends are queued only after commit. It sweeps the
+    whole outbox, every kind of email: rows pending but queued more than
+    ``REMINDERS_REQUEUE_AFTER`` seconds ago are queued again; rows sending for more than
+    ``REMINDERS_SENDING_TIMEOUT`` seconds are marked unknown.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        marked_unknown = _mark_stuck_as_unknown(now)
+        marked_unknown = mark_stuck_as_unknown(now)
         created = _create_due_reminders(now) + _create_due_digests(now)
-        ids = _take_for_queueing(now)
+        ids = take_for_queueing(now)
         transaction.on_commit(lambda: deliveries_publish(ids))
     if created or ids or marked_unknown:
         logger.info(
@@ -63,25 +59,6 @@ def reminders_dispatch(*, now: datetime.datetime | None = None) -> DispatchResul
             marked_unknown,
         )
     return DispatchResult(created=created, queued=len(ids), marked_unknown=marked_unknown)
-
-
-def _mark_stuck_as_unknown(now: datetime.datetime) -> int:
-    cutoff = now - _seconds("REMINDERS_SENDING_TIMEOUT", 600)
-    # Lock in primary-key order, skipping rows another dispatcher holds: two dispatchers
-    # never wait on each other in opposite orders (a deadlock).
-    ids = list(
-        Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff)
-        .order_by("pk")
-        .select_for_update(skip_locked=True)
-        .values_list("pk", flat=True)
-    )
-    if not ids:
-        return 0
-    return Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).update(
-        status=DeliveryStatus.UNKNOWN,
-        detail="Sending stopped part-way (the sender was interrupted). The email may or may "
-        "not have arrived, so it was not sent again automatically.",
-    )
 
 
 def _create_due_reminders(now: datetime.datetime) -> int:
@@ -164,54 +141,3 @@ def _create_due_digests(now: datetime.datetime) -> int:
     ]
     _insert_in_key_order(rows)
     return len(rows)
-
-
-def _take_for_queueing(now: datetime.datetime) -> list[int]:
-    requeue_before = now - _seconds("REMINDERS_REQUEUE_AFTER", 900)
-    limit = int(getattr(settings, "REMINDERS_DISPATCH_LIMIT", 50_000))
-    ids = list(
-        Delivery.objects.filter(status=DeliveryStatus.PENDING)
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=requeue_before))
-        .order_by("pk")
-        .select_for_update(skip_locked=True)
-        .values_list("pk", flat=True)[:limit]
-    )
-    for start in range(0, len(ids), INSERT_BATCH):
-        Delivery.objects.filter(pk__in=ids[start : start + INSERT_BATCH]).update(queued_at=now)
-    return ids
-
-
-def deliveries_publish(ids: list[int]) -> None:
-    """Queue one send task per id over one broker connection, in batches of
-    ``PUBLISH_BATCH`` (on Redis, one pipelined round trip per batch rather than one per
-    task; other brokers publish each at once). If the broker is down, stop at the first
-    failure and mark the rest, from the failed batch on, as never queued, so the next run
-    retries them at once (a task of that batch that did reach the broker finds its row
-    claimed or still pending: never a second email); the web request or beat tick that
-    called us is not failed."""
-    if not ids:
-        return
-    from hls_forum.celery import app
-    from reminders.tasks import send_delivery
-
-    published = 0
-    try:
-        with app.producer_or_acquire() as producer:
-            for start in range(0, len(ids), PUBLISH_BATCH):
-                batch = ids[start : start + PUBLISH_BATCH]
-                with producer.batch(max_size=len(batch)):
-                    for pk in batch:
-                        send_delivery.apply_async(
-                            kwargs={"delivery_id": pk}, producer=producer, retry=False
-                        )
-                published += len(batch)
-    except Exception:
-        logger.exception(
-            "Could not queue %s reminder deliveries; the next dispatcher run will",
-            len(ids) - published,
-        )
-        unqueued = ids[published:]
-        for start in range(0, len(unqueued), INSERT_BATCH):
-            Delivery.objects.filter(
-                pk__in=unqueued[start : start + INSERT_BATCH], status=DeliveryStatus.PENDING
-            ).update(queued_at=None)

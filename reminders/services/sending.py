@@ -1,22 +1,22 @@
-"""Send one: claim a delivery row, build its email and send it, at most once."""
+"""Send one reminder or digest: claim its row, build its email and hand it to the outbox's
+``transmit``, at most once. (The outbox's own ``delivery_send`` hands these kinds here:
+they are sent by the thousand, so the claim and load are one tuned statement.)"""
 
 from __future__ import annotations
 
 import datetime
 import functools
 import logging
-import smtplib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, models
 from django.utils import timezone
 
+from outbox.services import SendOutcome, finish, transmit
 from partnerships.models import Forum, ForumMembership, Place, User
-from reminders import emails, mailer
+from reminders import emails
 from reminders.models import (
     Delivery,
     DeliveryKind,
@@ -28,28 +28,6 @@ from reminders.models import (
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class SendOutcome:
-    status: str  # a DeliveryStatus value, or "not-claimed"
-    retry_in: int | None = None
-
-
-def _is_transient(exc: BaseException) -> bool:
-    """4xx replies, dropped connections and network errors are worth retrying; 5xx
-    replies (unknown mailbox, refused sender, bad credentials) are not."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
-    return isinstance(exc, OSError)
-
-
-def retry_delay(attempts: int) -> int:
-    """Exponential backoff: base, twice that, four times … capped at an hour."""
-    base = int(getattr(settings, "REMINDERS_RETRY_BASE_SECONDS", 60))
-    return int(min(base * 2 ** max(attempts - 1, 0), 3600))
-
-
 # The send path runs once per email, thousands of times a batch, so its statements are
 # plain SQL, built once per process: building them with the ORM cost more CPU than the
 # rest of a send but the SMTP conversation. Identifiers come from the models' _meta and
@@ -59,31 +37,9 @@ _CLAIM = (
     f"UPDATE {_DELIVERY} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608
     "WHERE id = %s AND status = %s"
 )
-_FINISH = (
-    f"UPDATE {_DELIVERY} SET status = %s, detail = %s, sent_at = COALESCE(%s, sent_at) "  # noqa: S608
-    "WHERE id = %s AND status = %s"
-)
 _LOADED = ((Delivery, "d"), (Forum, "f"), (Place, "p"), (User, "u"))
 
 RowReader = Callable[[Sequence[Any]], Any]
-
-
-def _finish(
-    delivery_id: int, status: str, detail: str = "", sent_at: datetime.datetime | None = None
-) -> SendOutcome:
-    """End a claimed send: sending → ``status``. A row no longer sending is left alone."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _FINISH,
-            [
-                status,
-                detail[:500],
-                connection.ops.adapt_datetimefield_value(sent_at),
-                delivery_id,
-                DeliveryStatus.SENDING,
-            ],
-        )
-    return SendOutcome(status=status)
 
 
 def _row_reader(model: type[models.Model], alias: str) -> tuple[str, RowReader]:
@@ -174,6 +130,7 @@ def _claim(delivery_id: int, now: datetime.datetime) -> Delivery | None:
 
 
 def _reason_not_to_send(delivery: Delivery, now: datetime.datetime) -> str:
+    assert delivery.recipient is not None  # reminders and digests always go to a person
     if not delivery.recipient.is_active:
         return "The person's account is closed."
     if delivery.kind == DeliveryKind.REMINDER:
@@ -185,7 +142,7 @@ def _reason_not_to_send(delivery: Delivery, now: datetime.datetime) -> str:
         if delivery.occasion_at <= now:
             return "Too late: the meeting had already started."
         return ""
-    preference = DigestPreference.objects.filter(user_id=delivery.recipient_id).first()
+    preference = DigestPreference.objects.filter(user=delivery.recipient).first()
     if preference is None or preference.frequency == DigestFrequency.OFF:
         return "The person turned the digest off."
     return ""
@@ -212,9 +169,11 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
     Precondition: none; a missing row or one that is not pending is left alone.
     Guarantees: the row is claimed (pending → sending, committed) before any SMTP traffic,
     so a concurrent or repeated call returns "not-claimed" without sending. It ends as sent,
-    skipped (nothing to send, or no longer wanted), failed (permanent error or too many
-    attempts), or back to pending with ``retry_in`` seconds after a transient error. A crash
-    between the claim and the end leaves it in sending, for the dispatcher to mark unknown.
+    skipped (nothing to send, or no longer wanted), or as the outbox's ``transmit`` ends it:
+    sent, failed (a 5xx, or too many attempts), unknown (the reply to the whole message
+    never came; never resent automatically), or back to pending with ``retry_in`` seconds.
+    A crash between the claim and the end leaves it in sending, for the sweep to mark
+    unknown.
     """
     now = timezone.now()
     delivery = _claim(delivery_id, now)
@@ -223,7 +182,7 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
 
     reason = _reason_not_to_send(delivery, now)
     if reason:
-        return _finish(delivery_id, DeliveryStatus.SKIPPED, reason)
+        return finish(delivery_id, DeliveryStatus.SKIPPED, reason)
     message: EmailMultiAlternatives | None
     try:
         if delivery.kind == DeliveryKind.REMINDER:
@@ -232,25 +191,8 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
             message = emails.digest_message(delivery, since=_digest_since(delivery), now=now)
     except Exception:
         logger.exception("Could not build the email for delivery %s", delivery_id)
-        return _finish(delivery_id, DeliveryStatus.FAILED, "The email could not be put together.")
+        return finish(delivery_id, DeliveryStatus.FAILED, "The email could not be put together.")
     if message is None:
-        return _finish(delivery_id, DeliveryStatus.SKIPPED, "Nothing new to report this week.")
+        return finish(delivery_id, DeliveryStatus.SKIPPED, "Nothing new to report this week.")
 
-    try:
-        mailer.send(message)
-    except Exception as exc:
-        detail = f"{type(exc).__name__}: {exc}"[:500]
-        max_attempts = int(getattr(settings, "REMINDERS_MAX_ATTEMPTS", 5))
-        if _is_transient(exc) and delivery.attempts < max_attempts:
-            delay = retry_delay(delivery.attempts)
-            # Release the claim, and mark it queued in the future so the dispatcher leaves
-            # the retry to Celery unless that is lost too.
-            Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
-                status=DeliveryStatus.PENDING,
-                queued_at=now + datetime.timedelta(seconds=delay),
-                detail=f"Attempt {delivery.attempts} failed, will retry: {detail}"[:500],
-            )
-            return SendOutcome(status=DeliveryStatus.PENDING, retry_in=delay)
-        logger.warning("Delivery %s failed: %s", delivery_id, detail)
-        return _finish(delivery_id, DeliveryStatus.FAILED, detail)
-    return _finish(delivery_id, DeliveryStatus.SENT, "", sent_at=timezone.now())
+    return transmit(delivery_id=delivery_id, attempts=delivery.attempts, message=message, now=now)

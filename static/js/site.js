@@ -7,7 +7,19 @@
     if (summary) { summary.focus(); }
   }
 
+  // After an action (a form posted, then this page), say what happened where keyboard and
+  // screen reader users are: the first message gets focus, and Tab carries on into the page
+  // (GOV.UK's success banner does the same). An error summary comes first.
+  function focusMessage() {
+    var message = document.querySelector("#status .notice");
+    if (!message || document.querySelector("[data-error-summary]")) { return; }
+    message.setAttribute("tabindex", "-1");
+    message.focus();
+  }
+
   document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
+  // After "load": going to a fragment (#responses) moves focus to it as the page loads.
+  window.addEventListener("load", focusMessage);
   document.body.addEventListener("htmx:afterSwap", function (event) { focusErrorSummary(event.target); });
 
   // Ask before destructive actions: <form data-confirm="Remove this person?">

@@ -426,7 +426,7 @@ class Review(models.Model):
     """A commissioner's response to an entry shared with them, or a reply in its thread.
 
     A thread is a response (``in_reply_to`` empty) and its replies, oldest first.
-    ``notified_at`` is claimed by the notification task so each message is emailed once.
+    ``notified_at``: when its emails went into the outbox (one row per person it concerns).
     """
 
     entry = models.ForeignKey(LearningEntry, on_delete=models.CASCADE, related_name="reviews")

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from outbox import services as outbox
+from outbox.models import DeliveryKind
 from partnerships.models import (
     CommissionerProfile,
     Forum,
@@ -327,7 +329,8 @@ def action_add(
     due_on: datetime.date | None,
     decision: Decision | None = None,
 ) -> Action:
-    """Record who does what by when. Precondition: ``owner`` is a forum member."""
+    """Record who does what by when, and email the owner (through the outbox, after
+    commit). Precondition: ``owner`` is a forum member."""
     text = text.strip()
     if not text:
         raise SessionError("Say what will be done.")
@@ -346,6 +349,14 @@ def action_add(
             due_on=due_on,
             created_by=by,
         )
+        if owner is not None:
+            # The owner hears of it by email, whether at the table or not.
+            outbox.deliveries_queue(
+                kind=DeliveryKind.ACTION,
+                recipient_ids=[owner.pk],
+                about_id=action.pk,
+                forum_id=locked.forum_id,
+            )
         bump_version(locked.pk)
     return action
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import (
     Q,
 )
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from hls_forum.queue import enqueue_after_commit
+from outbox import services as outbox
+from outbox.models import DeliveryKind
 from partnerships.models import (
     User,
 )
@@ -48,8 +46,11 @@ def review_create(*, entry: LearningEntry, author: User, kind: str, text: str) -
     if kind == ReviewKind.REPLY:
         raise ValidationError("Use a reply for an existing conversation.")
     with transaction.atomic():
-        review = Review.objects.create(entry=entry, author=author, kind=kind, text=text)
+        review = Review.objects.create(
+            entry=entry, author=author, kind=kind, text=text, notified_at=timezone.now()
+        )
         ReviewRead.objects.get_or_create(entry=entry, user=author)
+        _review_rows(review)
         enqueue_after_commit(notify_review, review_id=review.pk)
     return review
 
@@ -66,7 +67,9 @@ def review_reply(*, review: Review, author: User, text: str) -> Review:
             author=author,
             kind=ReviewKind.REPLY,
             text=text,
+            notified_at=timezone.now(),
         )
+        _review_rows(reply)
         enqueue_after_commit(notify_review, review_id=reply.pk)
     return reply
 
@@ -93,46 +96,29 @@ def review_recipients(review: Review) -> list[User]:
     ]
 
 
-def review_notify(*, review_id: int) -> int:
-    """Email a response or reply to the people it concerns. Returns how many were sent.
-
-    Guarantee: each message is emailed at most once (the row is claimed with a conditional
-    update; a failed send releases the claim so a retry can send it). Visibility is checked
-    at send time, so a story whose consent was withdrawn is never emailed outside its
-    organisation.
-    """
-    review = (
-        Review.objects.filter(pk=review_id)
-        .select_related("entry", "entry__organisation", "entry__place", "author")
-        .first()
+def _review_rows(review: Review) -> list[int]:
+    """The outbox rows of a response or reply, one per person it concerns, made if
+    missing; returns those still waiting to be sent."""
+    return outbox.deliveries_create(
+        kind=DeliveryKind.REVIEW,
+        recipient_ids=[user.pk for user in review_recipients(review)],
+        about_id=review.pk,
     )
+
+
+def review_notify(*, review_id: int) -> int:
+    """Email a response or reply to the people it concerns, through the outbox (one row
+    per person). Returns how many were sent now.
+
+    Guarantee: each person gets it at most once (each row is claimed before sending), and
+    one person's failure never holds up the others. Visibility is checked again at send
+    time, so a story whose consent was withdrawn is never emailed outside its organisation.
+    """
+    review = Review.objects.filter(pk=review_id).select_related("entry").first()
     if review is None:
         return 0
-    claimed = Review.objects.filter(pk=review_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if claimed != 1:
-        return 0
-    entry = review.entry
-    link = settings.SITE_URL + reverse("talking_points:entry_detail", kwargs={"pk": entry.pk})
-    author_name = str(review.author) if review.author else "Someone"
-    subject = f"{author_name} {review.heading} on “{entry.title}”"
-    sent = 0
-    try:
-        for recipient in review_recipients(review):
-            body = render_to_string(
-                "talking_points/learning/email/review.txt",
-                {"review": review, "entry": entry, "recipient": recipient, "link": link},
-            )
-            send_mail(
-                subject=subject[:200],
-                message=body,
-                from_email=None,
-                recipient_list=[recipient.email],
-            )
-            sent += 1
-    except OSError:
-        if sent == 0:
-            Review.objects.filter(pk=review_id).update(notified_at=None)
-        raise
-    return sent
+    if review.notified_at is None:
+        Review.objects.filter(pk=review_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+    return outbox.deliveries_send_now(_review_rows(review))

@@ -6,8 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import (
     Count,
@@ -17,10 +15,11 @@ from django.db.models import (
     Prefetch,
     prefetch_related_objects,
 )
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hls_forum.queue import enqueue_after_commit
+from outbox import services as outbox
+from outbox.models import DeliveryKind
 from partnerships.models import (
     Sector,
     User,
@@ -106,6 +105,9 @@ def session_close(*, session: Session, by: User) -> Session | None:
                 status=AgendaItemStatus.CARRIED_OVER
             )
             bump_version(next_session.pk)
+        # The rows exist exactly when the close does; the task sends them, and the outbox's
+        # sweep queues any a lost task left behind.
+        _summary_rows(session)
         enqueue_after_commit(send_session_summary, session_id=session.pk)
     session.refresh_from_db()
     return next_session
@@ -272,49 +274,27 @@ def session_summary_context(session: Session, viewer: Any) -> dict[str, Any]:
     }
 
 
-def session_summary_send(*, session_id: int) -> int:
-    """Email the summary of a closed session to each attendee who has an account.
-
-    Guarantee: at most one summary per attendee. Each attendance row is claimed with a
-    conditional update before sending; a failed send releases the claim and re-raises so
-    the task's retry sends only what is still unsent. Returns how many were sent.
-    """
-    session = (
-        Session.objects.filter(pk=session_id, status=SessionStatus.CLOSED)
-        .select_related("forum", "forum__place")
-        .first()
+def _summary_rows(session: Session) -> list[int]:
+    """The outbox rows of the session's summary, one per attendee with an account, made
+    if missing; returns those still waiting to be sent."""
+    recipients = session.attendances.filter(user__isnull=False).values_list("user_id", flat=True)
+    return outbox.deliveries_create(
+        kind=DeliveryKind.SUMMARY,
+        recipient_ids=[pk for pk in recipients if pk is not None],
+        about_id=session.pk,
+        forum_id=session.forum_id,
     )
+
+
+def session_summary_send(*, session_id: int) -> int:
+    """Email the summary of a closed session to each attendee who has an account, through
+    the outbox (one row per attendee). Returns how many were sent now.
+
+    Guarantee: at most one summary per attendee. Each row is claimed before sending; one
+    attendee's failure never holds up the others; a send whose end-of-message reply was
+    lost is marked unknown and never resent automatically (staff decide).
+    """
+    session = Session.objects.filter(pk=session_id, status=SessionStatus.CLOSED).first()
     if session is None:
         return 0
-    link = settings.SITE_URL + session.get_absolute_url()
-    sent = 0
-    pending = (
-        session.attendances.filter(summary_sent_at__isnull=True, user__isnull=False)
-        .select_related("user")
-        .order_by("pk")
-    )
-    for attendance in pending:
-        user = attendance.user
-        assert user is not None
-        claimed = Attendance.objects.filter(pk=attendance.pk, summary_sent_at__isnull=True).update(
-            summary_sent_at=timezone.now()
-        )
-        if claimed != 1:
-            continue
-        context = {**session_summary_context(session, user), "link": link, "recipient": user}
-        when = session.local_starts_at()
-        message = EmailMultiAlternatives(
-            subject=f"Summary: {session.forum.name}, {when:%-d %B %Y}",
-            body=render_to_string("talking_points/email/session_summary.txt", context),
-            to=[user.email],
-        )
-        message.attach_alternative(
-            render_to_string("talking_points/email/session_summary.html", context), "text/html"
-        )
-        try:
-            message.send()
-        except OSError:
-            Attendance.objects.filter(pk=attendance.pk).update(summary_sent_at=None)
-            raise
-        sent += 1
-    return sent
+    return outbox.deliveries_send_now(_summary_rows(session))

@@ -21,8 +21,13 @@ def markdown(source: str) -> SafeString:
 
 @register.filter
 def excerpt(source: str, length: int = 240) -> str:
+    """The start of a Markdown text as plain text (no ``**`` or ``#``), at most ``length``
+    characters, cut at a word."""
     # Only the start is shown: render a few times what is needed, not the whole entry.
-    text = " ".join(plain_text(source[: length * 4]).split())
+    source = source or ""
+    if len(source) > length * 4:
+        source = source[: length * 4].rsplit(None, 1)[0]
+    text = " ".join(plain_text(source).split())
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 

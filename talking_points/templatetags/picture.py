@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -52,6 +53,19 @@ def explain_terms(value: object, place: Place | dict[str, Term] | None = None) -
     """
     terms = place if isinstance(place, dict) else terms_for(place)
     return explain_terms_html("" if value is None else value, terms)
+
+
+@register.filter
+def money(value: object) -> str:
+    """Pounds as people write them: "£8,400,000" when whole, "£12.50" when not."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return ""
+    places = 0 if amount == amount.to_integral_value() else 2
+    return f"£{amount:,.{places}f}"
 
 
 @register.simple_tag

@@ -115,17 +115,20 @@ def test_three_people_run_a_live_session_end_to_end(
 
     # The facilitator closes; everyone's page turns into the summary.
     facilitator.get_by_role("link", name="Close the session").click()
-    facilitator.get_by_role("button", name="Yes, close the session").click()
+    facilitator.get_by_role("button", name="Close the session").click()
     expect(facilitator.get_by_role("heading", level=1)).to_contain_text("summary")
     expect(alice.get_by_role("heading", level=1)).to_contain_text("summary", timeout=5000)
     expect(alice.locator("main")).to_contain_text("Ask for a seat on the alliance board.")
     axe_check(alice)
 
-    # The summary email reaches everyone who was at the table.
-    wait_until(lambda: len(smtp_server.messages) >= 3, timeout=60)
-    assert sorted(m["To"] for m in smtp_server.messages) == sorted(
+    # The summary email reaches everyone who was at the table, and the action its owner.
+    wait_until(lambda: len(smtp_server.messages) >= 4, timeout=60)
+    summaries = [m for m in smtp_server.messages if m["Subject"].startswith("Summary:")]
+    assert sorted(m["To"] for m in summaries) == sorted(
         u.email for u in (world.facilitator, world.member_a, world.member_b)
     )
-    body = smtp_server.messages[0].get_payload(0).get_payload(decode=True).decode()
+    actions = [m for m in smtp_server.messages if m["Subject"].startswith("An action for you")]
+    assert [m["To"] for m in actions] == [world.member_b.email]
+    body = summaries[0].get_payload(0).get_payload(decode=True).decode()
     assert "I worry about saying this out loud. (Anonymous)" in body
     assert "Write to the board chair." in body

@@ -20,6 +20,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "forum.example.org",
+    "SITE_URL": "https://forum.example.org",
 }
 
 

@@ -157,7 +157,7 @@ def test_remove_asks_for_confirmation_before_removing(world: World) -> None:
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Yes, remove them" in content
+    assert "Remove from Org A</button>" in content
     assert 'method="post"' in content
     assert Membership.objects.filter(pk=member.pk).exists()
 

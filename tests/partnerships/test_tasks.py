@@ -8,7 +8,7 @@ import pytest
 from partnerships import services
 from partnerships.models import Invitation
 from tests import factories
-from tests.services import SMTPServer, Worker, wait_until
+from tests.services import SMTPServer, Worker, plain_text, wait_until
 
 pytestmark = pytest.mark.services
 
@@ -31,5 +31,5 @@ def test_invitation_queued_after_commit_is_sent_by_a_real_worker(
     wait_until(lambda: smtp_server.messages, timeout=30)
     message = smtp_server.messages[0]
     assert message["To"] == "new.colleague@example.org"
-    assert f"/invitations/{invitation.token}/" in message.get_payload(decode=True).decode()
+    assert f"/invitations/{invitation.token}/" in plain_text(message)
     assert "partnerships.send_invitation" in celery_worker.log()

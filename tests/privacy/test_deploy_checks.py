@@ -20,6 +20,7 @@ def run_check_deploy(**overrides: str) -> subprocess.CompletedProcess[str]:
         {
             "SECRET_KEY": "check-deploy-" + "x" * 60,
             "ALLOWED_HOSTS": "forum.example.org",
+            "SITE_URL": "https://forum.example.org",
             **overrides,
         }
     )
@@ -44,3 +45,10 @@ def test_check_deploy_passes_with_production_settings() -> None:
     result = run_check_deploy(DEBUG="0")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_fails_when_production_links_are_not_https() -> None:
+    result = run_check_deploy(DEBUG="0", SITE_URL="http://forum.example.org")
+
+    assert result.returncode != 0
+    assert "outbox.E001" in result.stderr

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from outbox import smtp as mailer
 from partnerships.models import Forum
-from reminders import emails, mailer, scheduling
+from reminders import emails, scheduling
 from tests.services import free_port
 
 

@@ -66,7 +66,7 @@ def test_unsubscribe_confirmation_and_oversight_pages_pass_axe(
     anonymous = browser.new_page()
     anonymous.goto(reverse("reminders:unsubscribe", kwargs={"token": token}))
     axe_check(anonymous)
-    anonymous.get_by_role("button", name="Yes, stop reminders for Testford Forum").click()
+    anonymous.get_by_role("button", name="Stop reminders for Testford Forum").click()
     anonymous.get_by_role("heading", name="You are unsubscribed").wait_for()
 
     page = sign_in(browser, live_server, world.facilitator)

@@ -264,14 +264,17 @@ def test_reminder_has_rfc8058_one_click_unsubscribe_headers(
         services.delivery_send(delivery_id=delivery.pk)
 
     headers = mail.outbox[0].extra_headers
-    link = headers["List-Unsubscribe"]
-    assert link.startswith("<https://forum.example.org/reminders/unsubscribe/")
-    assert link.endswith("/>")
+    https_link, mailto_link = headers["List-Unsubscribe"].split(", ")
+    assert https_link.startswith("<https://forum.example.org/reminders/unsubscribe/")
+    assert https_link.endswith("/>")
+    assert mailto_link.startswith("<mailto:unsubscribe@forum.example.org?subject=unsubscribe%20")
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    token = link.removeprefix("<https://forum.example.org/reminders/unsubscribe/")[:-2]
+    token = https_link.removeprefix("<https://forum.example.org/reminders/unsubscribe/")[:-2]
     assert tokens.read_unsubscribe_token(token) == tokens.UnsubscribeLink(
         user_id=world.member_a.pk, forum_id=world.forum.pk
     )
+    assert headers["Auto-Submitted"] == "auto-generated"
+    assert headers["Message-ID"].endswith("@forum.example.org>")
 
 
 def test_reminder_without_session_data_suggests_a_talking_point_by_rotation_and_says_so(

@@ -21,7 +21,7 @@ from talking_points.models import (
 )
 from tests import factories
 from tests.conftest import client_for
-from tests.services import wait_until
+from tests.services import plain_text, wait_until
 
 
 def load_demo() -> None:
@@ -104,7 +104,7 @@ def test_response_is_emailed_to_the_organisation_by_a_real_worker(
     message = smtp_server.messages[0]
     subject = str(make_header(decode_header(message["Subject"])))
     assert subject == f"{commissioner} asked a question on “Evening drop-in”"
-    body = message.get_payload(decode=True).decode()
+    body = plain_text(message)
     assert "What would help the mentors?" in body
     assert entry.get_absolute_url() in body
 

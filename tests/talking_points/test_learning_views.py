@@ -204,7 +204,7 @@ def test_delete_asks_first_then_deletes(world: World) -> None:
     url = reverse("talking_points:entry_delete", args=[entry.pk])
 
     confirm = client.get(url)
-    assert "Yes, delete it" in confirm.content.decode()
+    assert "Delete this entry" in confirm.content.decode()
     assert LearningEntry.objects.filter(pk=entry.pk).exists()
 
     response = client.post(url)
@@ -278,7 +278,7 @@ def test_story_consent_withdrawal_page_confirms_then_narrows(world: World) -> No
     client = client_for(world.member_a)
     url = reverse("talking_points:consent_withdraw", args=[entry.pk])
 
-    assert "Yes, consent is withdrawn" in client.get(url).content.decode()
+    assert "Withdraw consent</button>" in client.get(url).content.decode()
     response = client.post(url)
 
     assert response.status_code == 302

@@ -79,7 +79,7 @@ def champion_step_down(request: AuthenticatedRequest, slug: str) -> HttpResponse
             "title": f"Step down as a champion for {place.name}?",
             "explanation": "Your name will no longer be shown as a champion. You can stand "
             "again at any time.",
-            "confirm_label": "Yes, step down",
+            "confirm_label": "Step down as a champion",
             "cancel_url": reverse("talking_points:champions", kwargs={"slug": place.slug}),
         },
     )

@@ -106,7 +106,7 @@ def glossary_delete(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRe
             "section": "glossary",
             "title": f"Remove “{term.term}” from the glossary?",
             "explanation": "Its explanation will stop appearing in forum purposes and notes.",
-            "confirm_label": "Yes, remove it",
+            "confirm_label": "Remove from the glossary",
             "cancel_url": reverse("talking_points:glossary", kwargs={"slug": place.slug}),
         },
     )

@@ -197,7 +197,7 @@ def commission_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "section": "register",
             "title": f"Remove “{commission.title}” from the register?",
             "explanation": "Partners and the public will no longer see it. This cannot be undone.",
-            "confirm_label": "Yes, remove it",
+            "confirm_label": "Remove from the register",
             "cancel_url": commission.get_absolute_url(),
         },
     )

@@ -93,7 +93,7 @@ def relationship_remove(request: AuthenticatedRequest, slug: str, pk: int) -> Ht
             "section": "map",
             "title": f"Remove “{relationship}” from the map?",
             "explanation": "Everyone in the partnership will stop seeing this line on the map.",
-            "confirm_label": "Yes, remove it",
+            "confirm_label": "Remove from the map",
             "cancel_url": reverse("talking_points:system_map", kwargs={"slug": place.slug}),
         },
     )
