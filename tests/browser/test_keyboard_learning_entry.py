@@ -34,6 +34,7 @@ FOCUSED = """() => {
     checked: Boolean(el.checked),
     text: (el.innerText || "").trim(),
     summary: el.hasAttribute("data-error-summary"),
+    status: Boolean(el.closest("#status")),
   };
 }"""
 
@@ -57,6 +58,14 @@ def demo_data(transactional_db: None) -> None:
 def focused(page: Any) -> dict[str, Any]:
     result: dict[str, Any] = page.evaluate(FOCUSED)
     return result
+
+
+def focus_on_arrival(page: Any) -> dict[str, Any]:
+    """Where focus is when a page has loaded: at the top of the page, or on the message
+    saying what just happened (site.js)."""
+    now = focused(page)
+    assert now == {"tag": "body"} or now["status"] is True, now
+    return now
 
 
 def tab_to(page: Any, **wanted: Any) -> dict[str, Any]:
@@ -100,17 +109,17 @@ def test_worker_writes_an_entry_by_keyboard(browser: Any, demo_data: None, width
     assert tab_to(page, name="password")["tag"] == "input"
     page.keyboard.type(DEMO_PASSWORD)
     press_and_load(page, "Enter", "**/me/")
-    assert focused(page) == {"tag": "body"}
+    focus_on_arrival(page)
     check_page(page, narrow)
 
     # Open the learning log, then the form.
     assert tab_to(page, text="Learning log for Plymouth")["tag"] == "a"
     press_and_load(page, "Enter", "**/places/plymouth/learning/")
-    assert focused(page) == {"tag": "body"}
+    focus_on_arrival(page)
     check_page(page, narrow)
     assert tab_to(page, text="Write a learning entry")["tag"] == "a"
     press_and_load(page, "Enter", "**/learning/new/")
-    assert focused(page) == {"tag": "body"}
+    focus_on_arrival(page)
     assert not section_shown(page, "experiment")
     assert not section_shown(page, "story")
     check_page(page, narrow)
@@ -152,7 +161,8 @@ def test_worker_writes_an_entry_by_keyboard(browser: Any, demo_data: None, width
     page.keyboard.type("We opened on Thursday evenings.")
     assert tab_to(page, text="Save entry")["tag"] == "button"
     press_and_load(page, "Enter", "**/learning/*/")
-    assert focused(page) == {"tag": "body"}
+    now = focused(page)
+    assert (now["status"], now["text"]) == (True, "Your learning entry is saved.")
     assert page.get_by_role("heading", level=1).inner_text() == TITLE
     check_page(page, narrow)
     entry = LearningEntry.objects.get(title=TITLE)
