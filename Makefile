@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run test install lint check-deploy clean
 
@@ -13,7 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The checkers from npm (package.json): the Nu HTML checker, which the tests run on Java,
+# and Lighthouse for bench/lighthouse.py. No install scripts: vnu-jar's only fetches a Java.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --ignore-scripts && touch $(NODE_STAMP); \
+	else \
+		echo "npm not found: the HTML check is skipped (install Node.js and npm to run it)"; \
+	fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 # Web app + Celery worker + Celery beat on embedded defaults (SQLite, filesystem broker,
 # emails written to var/mail/), with the demo data loaded. Links in emails, CSV files and
@@ -25,7 +35,7 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-1} PORT=$(PORT) exec $(BIN)/python manage.py run_all
 
 # The whole suite: lint, format, types, the one-way dependencies, then every test.
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	HLS_TESTING=1 $(BIN)/mypy .
@@ -37,4 +47,4 @@ check-deploy: $(STAMP)
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf var db.sqlite3 staticfiles
+	rm -rf var db.sqlite3 staticfiles node_modules

@@ -2,6 +2,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
+from hls_forum import views as root_views
 from partnerships import views as partnership_views
 from privacy import views as privacy_views
 from talking_points.views import home
@@ -14,6 +15,8 @@ admin.site.site_header = "HLS Forum administration"
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", partnership_views.healthz, name="healthz"),
+    path("favicon.ico", root_views.favicon, name="favicon"),
+    path("robots.txt", root_views.robots_txt, name="robots_txt"),
     path("about/privacy/", privacy_views.notice, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -274,8 +274,8 @@ class CommissionForm(plain.ModelForm):
             "is_public",
         ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "providers": forms.CheckboxSelectMultiple,
             "specialisms": forms.CheckboxSelectMultiple,
         }

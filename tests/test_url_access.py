@@ -370,6 +370,8 @@ ROUTES: dict[str, Route] = {
     # --- Foundation (hls_forum/urls.py, partnerships/urls.py) ----------------------------------
     "home": Route(get=everyone(200)),
     "healthz": Route(get=everyone(200)),
+    "favicon": Route(get=everyone(302)),
+    "robots_txt": Route(get=everyone(200)),
     "privacy": Route(get=everyone(200)),
     "talking_points:talking_point_list": Route(get=everyone(200)),
     "talking_points:dashboard": Route(get=signed_in(200)),
@@ -564,7 +566,10 @@ ROUTES: dict[str, Route] = {
         get=signed_in(405), kwargs=planned_agenda_item, post=forum_members(302)
     ),
     "talking_points:session_open": Route(
-        get=forum_members(200), kwargs=planned_session, post=forum_members(302)
+        get=forum_members(200),
+        kwargs=planned_session,
+        post=forum_members(302),
+        post_data={"confirm_early": "on"},  # it is planned for tomorrow
     ),
     "talking_points:session_join": Route(
         get=signed_in(405), kwargs=live_session, post=forum_members(302)

@@ -203,11 +203,22 @@ class OpenSessionForm(plain.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
+    confirm_early = forms.BooleanField(
+        required=False,
+        label="Yes, open it today",
+        error_messages={"required": "Confirm that you are opening the session today."},
+    )
+
+    def __init__(self, *args: Any, forum: Forum, early: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "present").queryset = User.objects.filter(
             forum_memberships__forum=forum
         ).order_by("full_name", "email")
+        # Opening on an earlier day than planned needs a yes: the record then gives today.
+        if early:
+            self.fields["confirm_early"].required = True
+        else:
+            del self.fields["confirm_early"]
 
 
 class ContributionForm(PrefixedIdsForm):

@@ -142,6 +142,12 @@ class Session(models.Model):
     def local_starts_at(self) -> datetime.datetime:
         return timezone.localtime(self.starts_at, self.forum.place.tz)
 
+    def opens_early(self, now: datetime.datetime | None = None) -> bool:
+        """Opening it now would be on an earlier day (in its place) than planned."""
+        tz = self.forum.place.tz
+        now_day = timezone.localtime(now or timezone.now(), tz).date()
+        return now_day < self.local_starts_at().date()
+
 
 class AgendaItemStatus(models.TextChoices):
     PENDING = "pending", "Not reached yet"

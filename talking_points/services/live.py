@@ -91,7 +91,9 @@ def session_join(*, session: Session, user: User) -> Attendance:
 
 def session_open(*, session: Session, by: User, present: Iterable[User]) -> None:
     """Open a planned session: it goes live on its first agenda item, and attendance is
-    taken (the facilitator who opens it is always present).
+    taken (the facilitator who opens it is always present). Opened on an earlier day than
+    planned, it is recorded as starting when it opened, so the summary, its email and the
+    place's pages give the day it was really held (the view asks the facilitator first).
 
     Guarantee: opening twice, or two forums' sessions at once, never leaves two live
     sessions for one forum; the losing request gets a SessionError and nothing changes.
@@ -105,6 +107,7 @@ def session_open(*, session: Session, by: User, present: Iterable[User]) -> None
         if first is None:
             raise SessionError("Add at least one talking point to the agenda first.")
         now = timezone.now()
+        starts_at = now if session.opens_early(now) else session.starts_at
         try:
             with transaction.atomic():
                 updated = Session.objects.filter(
@@ -112,6 +115,7 @@ def session_open(*, session: Session, by: User, present: Iterable[User]) -> None
                 ).update(
                     status=SessionStatus.LIVE,
                     opened_at=now,
+                    starts_at=starts_at,
                     current_item=first,
                     version=next_version(session.pk),
                 )

@@ -11,6 +11,7 @@ from django.db.models import (
     F,
     Max,
 )
+from django.utils import formats, timezone
 
 from partnerships.models import (
     Forum,
@@ -49,6 +50,32 @@ def check_time_box(minutes: int) -> None:
         raise SessionError(f"A time box must be between 1 and {MAX_TIME_BOX_MINUTES} minutes.")
 
 
+def _refuse_a_taken_slot(
+    forum: Forum, starts_at: datetime.datetime, *, other_than: int | None = None
+) -> None:
+    """Refuse a second session of ``forum`` in the same minute as one it already has.
+
+    Precondition: called inside ``transaction.atomic``. The forum's row is locked first, so
+    two people planning the same slot at once are taken one after the other and the second
+    is refused."""
+    Forum.objects.select_for_update().filter(pk=forum.pk).first()
+    minute = starts_at.replace(second=0, microsecond=0)
+    taken = Session.objects.filter(
+        forum_id=forum.pk,
+        starts_at__gte=minute,
+        starts_at__lt=minute + datetime.timedelta(minutes=1),
+    )
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than)
+    if taken.exists():
+        when = timezone.localtime(starts_at, forum.place.tz)
+        raise SessionError(
+            f"{forum.name} already has a session on "
+            f"{formats.date_format(when, 'l j F Y')} at "
+            f"{formats.time_format(when, 'g:i A')}. Choose another date or time."
+        )
+
+
 def session_plan(
     *,
     forum: Forum,
@@ -62,11 +89,14 @@ def session_plan(
     """Plan a session with an agenda, in the order given.
 
     Precondition: ``by`` facilitates ``forum``; the points are active for it.
+    Guarantee: planning never gives a forum two sessions in the same minute; a second is
+    a SessionError and nothing is stored.
     """
     points = list(talking_points)
     if points:
         check_time_box(time_box_minutes)
     with transaction.atomic():
+        _refuse_a_taken_slot(forum, starts_at)
         session = Session.objects.create(
             forum=forum,
             starts_at=starts_at,
@@ -165,9 +195,16 @@ def agenda_item_remove(*, item: AgendaItem) -> None:
 def session_update(
     *, session: Session, starts_at: datetime.datetime, venue: str, online_link: str
 ) -> None:
-    updated = Session.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).update(
-        starts_at=starts_at, venue=venue, online_link=online_link, version=next_version(session.pk)
-    )
+    """Change when and where a planned session meets. Moving it onto another session of
+    its forum is a SessionError, as when planning."""
+    with transaction.atomic():
+        _refuse_a_taken_slot(session.forum, starts_at, other_than=session.pk)
+        updated = Session.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).update(
+            starts_at=starts_at,
+            venue=venue,
+            online_link=online_link,
+            version=next_version(session.pk),
+        )
     if updated != 1:
         raise SessionError("Only a planned session can be changed.")
 

@@ -69,19 +69,19 @@ def test_three_people_run_a_live_session_end_to_end(
 
     alice.get_by_label("Your contribution").fill("We hear about decisions after they are made.")
     alice.get_by_role("button", name="Add contribution").click()
-    expect(alice.get_by_text("Your contribution was added.")).to_be_visible()
+    expect(alice.locator("#contribute").get_by_text("Your contribution was added.")).to_be_visible()
     bob.get_by_label("Your contribution").fill("I worry about saying this out loud.")
     bob.get_by_label("Add it anonymously").check()
     bob.get_by_role("button", name="Add contribution").click()
 
     # Each sees the others' words within three seconds, without reloading.
-    expect(bob.locator("#live-state")).to_contain_text(
+    expect(bob.locator("#live-said")).to_contain_text(
         "We hear about decisions after they are made.", timeout=SEEN_WITHIN_MS
     )
-    expect(alice.locator("#live-state")).to_contain_text(
+    expect(alice.locator("#live-said")).to_contain_text(
         "I worry about saying this out loud.", timeout=SEEN_WITHIN_MS
     )
-    expect(facilitator.locator("#live-state")).to_contain_text(
+    expect(facilitator.locator("#live-said")).to_contain_text(
         "I worry about saying this out loud.", timeout=SEEN_WITHIN_MS
     )
     anonymous_item = facilitator.locator(".contribution", has_text="I worry about saying")
@@ -93,7 +93,7 @@ def test_three_people_run_a_live_session_end_to_end(
     # Idle polls are answered 304 and leave the page as it was.
     alice.wait_for_timeout(4500)
     assert 304 in poll_statuses
-    expect(alice.locator("#live-state")).to_contain_text("I worry about saying this out loud.")
+    expect(alice.locator("#live-said")).to_contain_text("I worry about saying this out loud.")
 
     # The facilitator records a decision and an action.
     facilitator.get_by_text("Record a decision").click()
@@ -113,11 +113,14 @@ def test_three_people_run_a_live_session_end_to_end(
     )
     axe_check(facilitator)
 
-    # The facilitator closes; everyone's page turns into the summary.
+    # The facilitator closes; everyone's page says so, in place, with the way to the summary.
     facilitator.get_by_role("link", name="Close the session").click()
     facilitator.get_by_role("button", name="Close the session").click()
     expect(facilitator.get_by_role("heading", level=1)).to_contain_text("summary")
-    expect(alice.get_by_role("heading", level=1)).to_contain_text("summary", timeout=5000)
+    expect(alice.locator("#live-state")).to_contain_text("The session has closed", timeout=5000)
+    axe_check(alice)
+    alice.get_by_role("link", name="Read the summary").click()
+    expect(alice.get_by_role("heading", level=1)).to_contain_text("summary")
     expect(alice.locator("main")).to_contain_text("Ask for a seat on the alliance board.")
     axe_check(alice)
 

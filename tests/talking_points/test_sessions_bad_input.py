@@ -201,7 +201,9 @@ def test_plan_in_the_past_or_without_a_place_to_meet_is_refused(world: World) ->
 def test_opening_a_session_with_an_empty_agenda_is_refused(world: World) -> None:
     session = factories.SessionFactory(forum=world.forum)
 
-    response = client_for(world.facilitator).post(url("session_open", session.pk))
+    response = client_for(world.facilitator).post(
+        url("session_open", session.pk), {"confirm_early": "on"}
+    )
 
     session.refresh_from_db()
     assert response.status_code == 409

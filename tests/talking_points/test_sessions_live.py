@@ -298,11 +298,24 @@ def test_poll_etag_differs_per_person(live: SessionWorld) -> None:  # noqa: F811
     assert a != b
 
 
-def test_poll_sends_everyone_to_the_summary_once_closed(closed: SessionWorld) -> None:  # noqa: F811
+def test_poll_says_the_session_closed_and_stops_polling(closed: SessionWorld) -> None:  # noqa: F811
+    # Said in place, not a move to another page: someone may be typing.
     response = poll(client_for(closed.member_b), closed.session)
 
+    body = response.content.decode()
     assert response.status_code == 200
-    assert response["HX-Redirect"] == closed.session.get_absolute_url()
+    assert "HX-Redirect" not in response
+    assert "The session has closed" in body
+    assert f'href="{closed.session.get_absolute_url()}" id="summary-link"' in body
+    assert "data-hx-trigger" not in body  # no more polls
+    assert "takes no more contributions" in body  # the form's target, out of band
+
+
+def test_plain_poll_of_a_closed_session_goes_to_its_page(closed: SessionWorld) -> None:  # noqa: F811
+    response = client_for(closed.member_b).get(url("session_poll", closed.session.pk))
+
+    assert response.status_code == 302
+    assert response["Location"] == closed.session.get_absolute_url()
 
 
 def _add_contributions(sw: SessionWorld, count: int) -> None:

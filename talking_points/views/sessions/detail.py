@@ -63,6 +63,7 @@ def live_context(
         "forum": session.forum,
         "membership": membership,
         "is_facilitator": is_facilitator,
+        "closed": session.is_closed,
         "agenda": agenda,
         "current": current,
         "earlier": [e for e in agenda if e.item.status == "done" and e is not current],
@@ -240,6 +241,25 @@ def _poll_tag(session_id: int, version: int, role: str, user_id: int) -> str:
     return f"s{session_id}-v{version}-{role}-u{user_id}"
 
 
+def live_state_response(
+    request: HttpRequest, session: Session, membership: ForumMembership, **extra: Any
+) -> HttpResponse:
+    """The live page's changing regions (``#live-state``, and out of band ``#live-said``,
+    ``#live-record`` and the contribution form's target), as a poll or an htmx action on the
+    live page answers. Once closed, they say so (and stop polling) rather than moving the
+    page away from someone who may be typing."""
+    with timezone.override(session.forum.place.tz):
+        # Labelled with the version read with what it shows: a change made since the ETag
+        # was read makes the next poll draw the region again.
+        etag = _poll_tag(session.pk, session.version, membership.role, membership.user_id)
+        context = live_context(request, session, membership, etag=etag)
+        context.update(extra)
+        response = render(request, "talking_points/sessions/session_live.html#live-state", context)
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie", "HX-Request"])
+    return response
+
+
 @require_GET
 @condition(etag_func=_poll_etag)
 def session_poll(request: HtmxRequest, pk: int) -> HttpResponse:
@@ -247,18 +267,9 @@ def session_poll(request: HtmxRequest, pk: int) -> HttpResponse:
     query (Django's ``condition``), behind the whole middleware stack: sessions, sign-in,
     two-step sign-in and session lifetimes are checked on every poll."""
     session, membership = get_member_session_or_404(request.user, pk)
+    if session.is_closed and request.htmx:
+        return live_state_response(request, session, membership)
     if not session.is_live:
-        # The session closed (or was never opened): send everyone to its page.
-        url = reverse("talking_points:session_detail", kwargs={"pk": pk})
-        if request.htmx:
-            return HttpResponse(status=200, headers={"HX-Redirect": url})
-        return redirect(url)
-    with timezone.override(session.forum.place.tz):
-        # Labelled with the version read with what it shows: a change made since the ETag
-        # was read makes the next poll draw the region again.
-        etag = _poll_tag(session.pk, session.version, membership.role, membership.user_id)
-        context = live_context(request, session, membership, etag=etag)
-        response = render(request, "talking_points/sessions/session_live.html#live-state", context)
-    response["Cache-Control"] = "private, no-cache"
-    patch_vary_headers(response, ["Cookie", "HX-Request"])
-    return response
+        # Never opened (or a plain request once closed): send them to the session's page.
+        return redirect(reverse("talking_points:session_detail", kwargs={"pk": pk}))
+    return live_state_response(request, session, membership)

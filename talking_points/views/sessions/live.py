@@ -29,7 +29,12 @@ from ...permissions import (
     require_session_facilitator,
 )
 from .common import back_to, posted, refusal
-from .detail import live_context, new_contribution_form, session_page
+from .detail import live_context, live_state_response, new_contribution_form, session_page
+
+# Where a live-page action lands: the heading of what is being discussed (it takes focus).
+NOW_HEADING = "now-heading"
+
+CLOSED_TO_CONTRIBUTIONS = "This session has closed; it takes no more contributions."
 
 # --- Opening, joining, the poll ------------------------------------------------------------
 
@@ -41,8 +46,9 @@ def session_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_session_facilitator(membership)
     if not session.is_planned:
         return back_to(session)
+    early = session.opens_early()
     form = forms.OpenSessionForm(
-        posted(request), forum=session.forum, initial={"present": [request.user.pk]}
+        posted(request), forum=session.forum, early=early, initial={"present": [request.user.pk]}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,12 +58,13 @@ def session_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except services.SessionError as exc:
             return refusal(request, session, str(exc))
         messages.success(request, "The session is live.")
-        return back_to(session)
+        return back_to(session, NOW_HEADING)
     with timezone.override(session.forum.place.tz):
         return render(
             request,
             "talking_points/sessions/session_open.html",
-            {"session": session, "forum": session.forum, "form": form},
+            {"session": session, "forum": session.forum, "form": form, "early": early},
+            status=400 if form.errors else 200,
         )
 
 
@@ -86,13 +93,21 @@ def agenda_advance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         item = services.agenda_advance(session=session, expected_item_id=expected)
     except services.SessionError as exc:
+        if request.htmx:
+            session.refresh_from_db()
+            return live_state_response(request, session, membership, live_error=str(exc))
         messages.error(request, str(exc))
-        return back_to(session)
+        return back_to(session, NOW_HEADING)
+    if request.htmx:
+        # The page announces the new talking point itself (session_live.js) and moves
+        # focus to "Now discussing".
+        session.refresh_from_db()
+        return live_state_response(request, session, membership)
     if item is None:
         messages.success(request, "That was the last item on the agenda.")
     else:
         messages.success(request, f"Now discussing: {item.talking_point.text[:80]}")
-    return back_to(session)
+    return back_to(session, NOW_HEADING)
 
 
 @login_required
@@ -100,9 +115,10 @@ def agenda_advance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def contribution_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session, membership = get_member_session_or_404(request.user, pk)
     form = forms.ContributionForm(request.POST)
+    added = None
     if form.is_valid():
         try:
-            services.contribution_add(
+            added = services.contribution_add(
                 session=session,
                 agenda_item_id=form.cleaned_data["agenda_item"],
                 user=request.user,
@@ -112,25 +128,27 @@ def contribution_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except services.SessionError as exc:
             form.add_error(None, str(exc))
     if form.errors:
-        if session.is_closed:
-            return refusal(
-                request, session, "This session has closed; it takes no more contributions."
-            )
+        session.refresh_from_db()
+        if session.is_closed and request.htmx:
+            # Keep what they wrote on screen, with one plain reason.
+            form.errors.clear()
+            form.add_error(None, CLOSED_TO_CONTRIBUTIONS)
+        elif session.is_closed:
+            return refusal(request, session, CLOSED_TO_CONTRIBUTIONS)
         if request.htmx:
-            session.refresh_from_db()
             context = live_context(request, session, membership)
             context["contribution_form"] = form
             with timezone.override(session.forum.place.tz):
                 return render(
                     request, "talking_points/sessions/session_live.html#contribution-form", context
                 )
-        session.refresh_from_db()
         return session_page(request, session, membership, contribution_form=form, status=400)
     if request.htmx:
         session.refresh_from_db()
         context = live_context(request, session, membership)
         context["contribution_form"] = new_contribution_form(context)
-        context["contribution_added"] = True
+        # Lets the page tell "yours" from someone else's when the poll brings it.
+        context["added_contribution"] = added.pk if added else None
         with timezone.override(session.forum.place.tz):
             response = render(
                 request, "talking_points/sessions/session_live.html#contribution-form", context
@@ -186,7 +204,13 @@ def round_robin(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             return refusal(request, session, "Choose what to do with round-robin.", status=400)
     except services.SessionError as exc:
+        if request.htmx:
+            session.refresh_from_db()
+            return live_state_response(request, session, membership, live_error=str(exc))
         messages.error(request, str(exc))
+    if request.htmx:
+        session.refresh_from_db()
+        return live_state_response(request, session, membership)
     return back_to(session, "round-robin")
 
 

@@ -95,17 +95,21 @@ def session_plan(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             # Keep the suggested order (least recently discussed first).
             suggested = TalkingPoint.objects.suggested_for_forum(forum)
             points = [p for p in suggested if p.pk in chosen]
-            session = services.session_plan(
-                forum=forum,
-                by=request.user,
-                starts_at=form.cleaned_data["starts_at"],
-                venue=form.cleaned_data["venue"],
-                online_link=form.cleaned_data["online_link"],
-                talking_points=points,
-                time_box_minutes=form.cleaned_data["time_box_minutes"],
-            )
-            messages.success(request, "The session is planned. Check the agenda below.")
-            return redirect(session)
+            try:
+                session = services.session_plan(
+                    forum=forum,
+                    by=request.user,
+                    starts_at=form.cleaned_data["starts_at"],
+                    venue=form.cleaned_data["venue"],
+                    online_link=form.cleaned_data["online_link"],
+                    talking_points=points,
+                    time_box_minutes=form.cleaned_data["time_box_minutes"],
+                )
+            except services.SessionError as exc:
+                form.add_error("starts_at", str(exc))
+            else:
+                messages.success(request, "The session is planned. Check the agenda below.")
+                return redirect(session)
         suggestions = list(TalkingPoint.objects.suggested_for_forum(forum)[:3])
         return render(
             request,
@@ -125,14 +129,18 @@ def session_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     with timezone.override(session.forum.place.tz):
         form = forms.SessionForm(posted(request), instance=session)
         if request.method == "POST" and form.is_valid():
-            services.session_update(
-                session=session,
-                starts_at=form.cleaned_data["starts_at"],
-                venue=form.cleaned_data["venue"],
-                online_link=form.cleaned_data["online_link"],
-            )
-            messages.success(request, "The session was updated.")
-            return redirect(session)
+            try:
+                services.session_update(
+                    session=session,
+                    starts_at=form.cleaned_data["starts_at"],
+                    venue=form.cleaned_data["venue"],
+                    online_link=form.cleaned_data["online_link"],
+                )
+            except services.SessionError as exc:
+                form.add_error("starts_at", str(exc))
+            else:
+                messages.success(request, "The session was updated.")
+                return redirect(session)
         return render(
             request,
             "talking_points/sessions/session_edit.html",

@@ -111,7 +111,7 @@ def session_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if next_session is not None:
             note += " Unfinished items moved to the next session."
         messages.success(request, "The session is closed." + note)
-        return back_to(session)
+        return back_to(session, "summary-heading")
     pending = session.agenda_items.filter(status="pending").select_related("talking_point")
     with timezone.override(session.forum.place.tz):
         return render(
