@@ -361,6 +361,11 @@ class MapFilterForm(plain.Form):
         label="Sectors",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the page's form for drawing a relationship has a "kind" field too.
+        kwargs.setdefault("auto_id", "map_%s")
+        super().__init__(*args, **kwargs)
+
 
 class GlossaryTermForm(plain.ModelForm):
     class Meta:
