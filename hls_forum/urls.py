@@ -32,3 +32,4 @@ if apps.is_installed("bench"):  # only with BENCH=1: never in production
 handler400 = "partnerships.views.bad_request"
 handler403 = "partnerships.views.permission_denied"
 handler404 = "partnerships.views.page_not_found"
+handler500 = "hls_forum.errors.server_error"

@@ -121,6 +121,8 @@ class DataExport(models.Model):
     status = models.CharField(max_length=10, choices=ExportStatus.choices, default="pending")
     progress = models.PositiveSmallIntegerField("per cent done", default=0)
     step = models.CharField("what is being gathered", max_length=120, blank=True)
+    # Shown to the person when the copy could not be prepared: why, in plain English.
+    detail = models.CharField("what went wrong", max_length=300, blank=True)
     file = models.FileField(storage=export_storage, max_length=200, blank=True)
     size_bytes = models.PositiveBigIntegerField(default=0)
     requested_at = models.DateTimeField(default=timezone.now)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
+import errno
 import io
 import json
 import logging
@@ -11,10 +13,12 @@ import tempfile
 import uuid
 import zipfile
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -30,6 +34,10 @@ logger = logging.getLogger(__name__)
 EXPORTS_PER_DAY = 3
 # A copy "being prepared" for longer than this was lost with its worker; retry it.
 STALE_EXPORT = datetime.timedelta(minutes=15)
+# A copy still waiting this long after it was asked for lost its task (the broker was
+# unreachable); Celery beat looks this often. At most CATCH_UP_BATCH copies a look.
+UNQUEUED_EXPORT = datetime.timedelta(seconds=15)
+CATCH_UP_BATCH = 20
 
 
 class ExportRefused(Exception):
@@ -94,6 +102,33 @@ To have your account and data deleted, sign in and choose "Delete your account" 
 """
 
 
+NO_SPACE = (
+    "We ran out of storage space while preparing your copy, so we stopped and kept "
+    "nothing. We have been told. Please ask again later."
+)
+COULD_NOT_PREPARE = (
+    "Something went wrong while preparing your copy, so we stopped and kept nothing. "
+    "We have been told. Please ask again; if it keeps failing, contact us."
+)
+
+
+def _out_of_space(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _save_whole(storage: Storage, name: str, content: IO[bytes]) -> str:
+    """Save ``content`` under ``name``, or raise leaving nothing there: a file system
+    storage keeps what it had written when a write fails (a disk filling up), and a
+    half-written ZIP must never be offered for download or left taking up space."""
+    try:
+        return storage.save(name, File(content, name=name))
+    except BaseException:
+        # The name is new (a random one), so whatever is there is our partial file.
+        with contextlib.suppress(OSError):
+            storage.delete(name)
+        raise
+
+
 def export_build(*, export_id: int) -> DataExport | None:
     """Gather every registered section into a ZIP of JSON and CSV files.
 
@@ -146,7 +181,7 @@ def export_build(*, export_id: int) -> DataExport | None:
             size = raw.tell()
             raw.seek(0)
             name = f"{export.user_id}/{uuid.uuid4().hex}.zip"
-            saved = export.file.storage.save(name, File(raw, name=name))
+            saved = _save_whole(export.file.storage, name, raw)
         finished = timezone.now()
         days = registry.retention_days("export_files") or 7
         DataExport.objects.filter(pk=export_id).update(
@@ -158,10 +193,13 @@ def export_build(*, export_id: int) -> DataExport | None:
             finished_at=finished,
             expires_at=finished + datetime.timedelta(days=days),
         )
-    except Exception:
+    except Exception as error:
         logger.exception("Could not prepare data export %s", export_id)
         DataExport.objects.filter(pk=export_id).update(
-            status=ExportStatus.FAILED, step="", finished_at=timezone.now()
+            status=ExportStatus.FAILED,
+            step="",
+            detail=NO_SPACE if _out_of_space(error) else COULD_NOT_PREPARE,
+            finished_at=timezone.now(),
         )
         return None
     export.refresh_from_db()
@@ -192,6 +230,27 @@ def account_erase(*, user: Any, request: HttpRequest | None = None) -> dict[str,
             rows=sum(counts.values()),
         )
     return counts
+
+
+def exports_catch_up(*, now: datetime.datetime | None = None) -> int:
+    """Prepare the copies whose task was lost, here and now; returns how many it tried.
+
+    A copy is asked for in a web request and its task queued after commit; when the broker
+    is unreachable at that moment the task never exists (``enqueue_after_commit`` lets the
+    request succeed). Run by Celery beat every ``UNQUEUED_EXPORT``: it prepares copies
+    pending for longer than that, and copies left "being prepared" past ``STALE_EXPORT``
+    by a worker that died. Safe beside the queued tasks and a second beat: ``export_build``
+    claims each row with a conditional update, so each copy is built once.
+    """
+    now = now or timezone.now()
+    lost = DataExport.objects.filter(
+        Q(status=ExportStatus.PENDING, requested_at__lt=now - UNQUEUED_EXPORT)
+        | Q(status=ExportStatus.RUNNING, started_at__lt=now - STALE_EXPORT)
+    ).order_by("requested_at")
+    ids = list(lost.values_list("pk", flat=True)[:CATCH_UP_BATCH])
+    for export_id in ids:
+        export_build(export_id=export_id)
+    return len(ids)
 
 
 def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, int]:

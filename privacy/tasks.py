@@ -13,6 +13,12 @@ def build_export(*, export_id: int) -> None:
     services.export_build(export_id=export_id)
 
 
+@shared_task(name="privacy.catch_up_exports")
+def catch_up_exports() -> None:
+    """Every 15 seconds (Celery beat): prepare copies whose task was lost. Idempotent."""
+    services.exports_catch_up()
+
+
 @shared_task(name="privacy.apply_retention")
 def apply_retention() -> None:
     """Nightly (Celery beat): delete what is past its retention period. Idempotent."""

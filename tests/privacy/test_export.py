@@ -7,11 +7,14 @@ import csv
 import datetime
 import io
 import json
+import subprocess
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +22,7 @@ from django.utils import timezone
 from privacy import registry, services
 from privacy.models import AuditEvent, DataExport, ExportStatus
 from tests.conftest import World, client_for
-from tests.services import Worker, wait_until
+from tests.services import Worker, missing, wait_until
 
 
 @pytest.fixture
@@ -231,3 +234,64 @@ def test_failed_section_marks_the_copy_failed_and_the_page_says_so(
     assert export.status == "failed"
     page = client_for(world.member_a).get(reverse("privacy:data")).content.decode()
     assert "could not prepare your copy" in page
+
+
+@pytest.fixture
+def full_export_disk(tmp_path: Path, monkeypatch: Any) -> Iterator[Path]:
+    """Prepared copies go to a real, tiny file system (a 64 KiB tmpfs) that is full but
+    for one page, so writing a copy starts and then runs out of space."""
+    mount = tmp_path / "exports"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        missing("a small file system to fill (mounting a tmpfs needs root)")
+    try:
+        with (mount / "filler").open("wb") as filler:
+            try:
+                filler.write(b"x" * 60 * 1024)
+                filler.flush()
+            except OSError:
+                pass
+        field = DataExport._meta.get_field("file")
+        monkeypatch.setattr(field, "storage", FileSystemStorage(location=str(mount)))
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.django_db
+def test_copy_on_a_full_disk_fails_clearly_and_leaves_no_partial_file(
+    world: World, full_export_disk: Path
+) -> None:
+    export = DataExport.objects.create(user=world.member_a)
+
+    services.export_build(export_id=export.pk)
+
+    export.refresh_from_db()
+    files = sorted(str(p.relative_to(full_export_disk)) for p in full_export_disk.rglob("*.*"))
+    page = client_for(world.member_a).get(reverse("privacy:data")).content.decode()
+    assert export.status == "failed"
+    assert export.file.name == ""
+    assert files == []
+    assert "We ran out of storage space while preparing your copy" in page
+    assert "kept nothing" in page
+
+
+@pytest.mark.django_db
+def test_a_copy_whose_task_was_lost_is_prepared_by_the_catch_up(
+    world: World, cleanup_exports: None
+) -> None:
+    # Asked for while the broker was unreachable: the row exists, its task never did.
+    asked = timezone.now() - datetime.timedelta(minutes=1)
+    lost = DataExport.objects.create(user=world.member_a, requested_at=asked)
+    just_asked = DataExport.objects.create(user=world.member_b)
+
+    tried = services.exports_catch_up()
+
+    lost.refresh_from_db()
+    just_asked.refresh_from_db()
+    assert tried == 1
+    assert lost.status == "ready"
+    assert just_asked.status == "pending"
