@@ -133,6 +133,8 @@ TEMPLATES = [
         },
     }
 ]
+# Every form field knows the ids of its hint and error, which its aria-describedby names.
+FORM_RENDERER = "hls_forum.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {

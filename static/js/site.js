@@ -282,3 +282,40 @@
   setDeadline(Number(dialog.dataset.secondsLeft), true);
   window.setInterval(tick, 1000);
 })();
+
+// The learning entry form (<form data-kind-form>): only the chosen kind's sections show
+// (<div data-kind-section="experiment">). Without JavaScript every section shows and the
+// server ignores those for other kinds.
+(function () {
+  "use strict";
+  function showSections(form) {
+    var chosen = form.querySelector("input[type=radio][name=kind]:checked");
+    form.querySelectorAll("[data-kind-section]").forEach(function (section) {
+      section.hidden = !chosen || section.dataset.kindSection !== chosen.value;
+    });
+  }
+  document.querySelectorAll("form[data-kind-form]").forEach(function (form) {
+    showSections(form);
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "kind") { showSections(form); }
+    });
+  });
+})();
+
+// The error summary's links move focus to the field itself (a group: its first option), as
+// following a link to an id only scrolls there; the label or legend stays in view.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) { return; }
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
+    var field = target.matches("input, textarea, select") ? target : target.querySelector("input, textarea, select");
+    if (!field) { return; }
+    event.preventDefault();
+    var context = target.closest("fieldset") || target.closest(".form-group") || field;
+    context.scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+})();
