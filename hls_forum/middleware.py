@@ -13,7 +13,7 @@ import functools
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
@@ -24,11 +24,13 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 SESSION_STARTED_AT = "_hls_signed_in_at"
 SESSION_SEEN_AT = "_hls_seen_at"
 SESSION_MFA_POLICY = "_hls_mfa_policy"
+IDLE_SECONDS_LEFT_HEADER = "X-Idle-Seconds-Left"
 # How long a "this person does not need (more) MFA" decision is trusted before the
 # database is asked again; a person made staff or commissioner is caught within this.
 MFA_POLICY_RECHECK_SECONDS = 300
@@ -88,15 +90,53 @@ class SessionLifetimeMiddleware:
                 )
             elif now - seen >= settings.SESSION_ACTIVITY_RESOLUTION:
                 session[SESSION_SEEN_AT] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        left = idle_seconds_left(request)
+        if left is not None:
+            # The page's idle warning (static/js/site.js) follows htmx requests with this.
+            response[IDLE_SECONDS_LEFT_HEADER] = str(left)
+        return response
 
     def _end(self, request: HttpRequest, reason: str) -> HttpResponse:
-        path = request.get_full_path() if request.method == "GET" else reverse("home")
+        path = _page_to_return_to(request)
         logout(request)
         messages.info(request, f"{reason} Please sign in again.")
         if getattr(request, "htmx", False):
             return _redirect(request, f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': path})}")
         return redirect_to_login(path)
+
+
+def session_keep_alive(request: HttpRequest) -> int:
+    """Restart the idle clock now ("Stay signed in"); returns the seconds it gives."""
+    request.session[SESSION_SEEN_AT] = time.time()
+    return int(settings.SESSION_IDLE_TIMEOUT)
+
+
+def idle_seconds_left(request: HttpRequest) -> int | None:
+    """Seconds before a signed-in person is signed out for doing nothing; None when
+    nobody is signed in (or the request was refused before anyone was looked up)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    seen = request.session.get(SESSION_SEEN_AT)
+    if not isinstance(seen, int | float):
+        return int(settings.SESSION_IDLE_TIMEOUT)
+    return max(0, int(settings.SESSION_IDLE_TIMEOUT - (time.time() - seen)))
+
+
+def _page_to_return_to(request: HttpRequest) -> str:
+    """Where sign-in should bring the person back to: the page they were on. A form they
+    posted comes back (site.js restores what they typed); an htmx request names its page."""
+    page = request.headers.get("HX-Current-URL", "") if getattr(request, "htmx", False) else ""
+    if not page and request.method == "GET":
+        return request.get_full_path()
+    page = page or request.headers.get("Referer", "")
+    if page and url_has_allowed_host_and_scheme(
+        page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(page)
+        return urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    return reverse("home")
 
 
 # --- Multi-factor authentication for commissioners and staff --------------------------

@@ -133,6 +133,8 @@ TEMPLATES = [
         },
     }
 ]
+# Every form field knows the ids of its hint and error, which its aria-describedby names.
+FORM_RENDERER = "hls_forum.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {
@@ -295,6 +297,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# One email address per person: the email page changes it (the new one waits there until
+# confirmed), with no "primary" or second addresses.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HLS Forum] "
@@ -303,6 +309,28 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HLS Forum] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_SIGNUP_FORM_CLASS = "partnerships.forms.SignupNameForm"
+# allauth's forms and emails in the site's own plain English (privacy/account_forms.py,
+# privacy/adapters.py and templates/account/, templates/mfa/).
+ACCOUNT_ADAPTER = "privacy.adapters.AccountAdapter"
+_FORMS = "privacy.account_forms"
+ACCOUNT_FORMS = {
+    "login": f"{_FORMS}.SignInForm",
+    "signup": f"{_FORMS}.SignUpForm",
+    "add_email": f"{_FORMS}.AddEmailForm",
+    "change_email": f"{_FORMS}.ChangeEmailForm",
+    "change_password": f"{_FORMS}.ChangePasswordForm",
+    "set_password": f"{_FORMS}.SetPasswordForm",
+    "reset_password": f"{_FORMS}.ResetPasswordForm",
+    "reset_password_from_key": f"{_FORMS}.ResetPasswordKeyForm",
+    "reauthenticate": f"{_FORMS}.ReauthenticateForm",
+    "request_login_code": f"{_FORMS}.RequestLoginCodeForm",
+    "confirm_login_code": f"{_FORMS}.ConfirmLoginCodeForm",
+}
+MFA_FORMS = {
+    "authenticate": f"{_FORMS}.MFAAuthenticateForm",
+    "reauthenticate": f"{_FORMS}.MFAReauthenticateForm",
+    "activate_totp": f"{_FORMS}.ActivateTOTPForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/key,20/5m/ip",
     "login": "30/m/ip",
@@ -336,6 +364,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 # Idle timeout: a session ends after this long without a request.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+# Signed-in pages warn this long before the idle sign-out, offering "Stay signed in".
+SESSION_IDLE_WARNING = env_int("SESSION_IDLE_WARNING", 2 * 60)
 # Activity is written to the session at most this often, so most requests write nothing.
 SESSION_ACTIVITY_RESOLUTION = min(60, max(1, SESSION_IDLE_TIMEOUT // 10))
 SESSION_COOKIE_HTTPONLY = True

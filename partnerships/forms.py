@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.db.models.functions import Lower
+
+from hls_forum import forms as plain
 
 from .models import (
     Champion,
@@ -27,7 +29,7 @@ from .models import (
 )
 
 
-class SignupNameForm(forms.Form):
+class SignupNameForm(plain.Form):
     """Extra fields allauth adds to its sign-up form."""
 
     full_name = forms.CharField(label="Full name", max_length=150)
@@ -43,7 +45,7 @@ EMAIL_ERRORS = {
 }
 
 
-class OrganisationInviteForm(forms.Form):
+class OrganisationInviteForm(plain.Form):
     """A lead invites a colleague to their organisation."""
 
     email = forms.EmailField(
@@ -60,7 +62,7 @@ class OrganisationInviteForm(forms.Form):
     )
 
 
-class ForumInviteForm(forms.Form):
+class ForumInviteForm(plain.Form):
     """A facilitator invites someone to a forum."""
 
     email = forms.EmailField(
@@ -71,7 +73,7 @@ class ForumInviteForm(forms.Form):
     )
 
 
-class ForumJoinRequestForm(forms.Form):
+class ForumJoinRequestForm(plain.Form):
     message = forms.CharField(
         label="A message to the facilitator",
         required=False,
@@ -88,7 +90,7 @@ REMINDER_DAY_CHOICES = [(0, "On the day of the meeting"), (1, "The day before")]
 REMINDER_HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 
-class ForumForm(forms.ModelForm):
+class ForumForm(plain.ModelForm):
     """A facilitator edits when, where and how their forum meets."""
 
     start_time = forms.TimeField(
@@ -151,7 +153,7 @@ PHONE_VALIDATOR = RegexValidator(
 )
 
 
-class CommissionerProfileForm(forms.ModelForm):
+class CommissionerProfileForm(plain.ModelForm):
     """A commissioner's public, named contact details."""
 
     public_phone = forms.CharField(
@@ -234,7 +236,15 @@ class BudgetField(forms.DecimalField):
         return super().to_python(value)
 
 
-class CommissionForm(forms.ModelForm):
+class CommissionForm(plain.ModelForm):
+    error_names: ClassVar[dict[str, str]] = {
+        "place": "a place",
+        "title": "a title",
+        "budget": "the budget",
+        "starts_on": "the start date",
+        "ends_on": "the end date",
+    }
+
     budget = BudgetField(
         label="Budget (£)",
         min_value=0,
@@ -306,7 +316,7 @@ class CommissionForm(forms.ModelForm):
         return data
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(plain.Form):
     source = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Organisation")
     kind = forms.ChoiceField(choices=RelationshipKind.choices, label="Relationship")
     target = forms.ModelChoiceField(
@@ -337,7 +347,7 @@ class RelationshipForm(forms.Form):
         return data
 
 
-class MapFilterForm(forms.Form):
+class MapFilterForm(plain.Form):
     kind = forms.MultipleChoiceField(
         choices=RelationshipKind.choices,
         required=False,
@@ -351,8 +361,13 @@ class MapFilterForm(forms.Form):
         label="Sectors",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the page's form for drawing a relationship has a "kind" field too.
+        kwargs.setdefault("auto_id", "map_%s")
+        super().__init__(*args, **kwargs)
 
-class GlossaryTermForm(forms.ModelForm):
+
+class GlossaryTermForm(plain.ModelForm):
     class Meta:
         model = GlossaryTerm
         fields = ["term", "meaning"]
@@ -378,7 +393,7 @@ class GlossaryTermForm(forms.ModelForm):
         return term
 
 
-class ChampionForm(forms.ModelForm):
+class ChampionForm(plain.ModelForm):
     class Meta:
         model = Champion
         fields = ["can_help_with"]
@@ -394,7 +409,7 @@ class CommissionerChoiceField(forms.ModelChoiceField):
         return str(obj.user.full_name or obj.user)
 
 
-class CommissionFilterForm(forms.Form):
+class CommissionFilterForm(plain.Form):
     place = forms.ModelChoiceField(
         queryset=Place.objects.all(), required=False, to_field_name="slug", empty_label="All"
     )
@@ -414,7 +429,7 @@ class CommissionFilterForm(forms.Form):
         )
 
 
-class PropositionRatingForm(forms.Form):
+class PropositionRatingForm(plain.Form):
     """All seven propositions; the ones already rated this quarter are refused with a reason."""
 
     def __init__(

@@ -1,13 +1,36 @@
-"""allauth adapter hooks the audit log needs (allauth sends no signal for these)."""
+"""allauth adapter hooks: the audit log (allauth sends no signal for these) and the
+site's own name in every account email."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from django.conf import settings
 
 from . import audit
 from .models import AuditEventType
+
+
+@dataclass(frozen=True)
+class SiteName:
+    """What account emails call the site. Without django.contrib.sites allauth would
+    use the address the request came to (so local emails said "Hello from 127.0.0.1!")."""
+
+    name: str
+    domain: str
+
+
+def site_name() -> SiteName:
+    return SiteName(name="HLS Forum", domain=urlsplit(settings.SITE_URL).netloc)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        super().send_mail(template_prefix, email, {**context, "current_site": site_name()})
 
 
 class AuditedUserSessionsAdapter(DefaultUserSessionsAdapter):

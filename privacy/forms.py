@@ -4,17 +4,19 @@ from typing import Any
 
 from django import forms
 
+from hls_forum import forms as plain
+
 from .models import AuditEventType
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(plain.Form):
     confirm = forms.BooleanField(
         label="I understand my account will be deleted and this cannot be undone",
         error_messages={"required": "Tick the box to confirm you want to delete your account."},
     )
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(plain.Form):
     event = forms.ChoiceField(
         label="What happened",
         required=False,

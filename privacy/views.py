@@ -1,4 +1,5 @@
-"""A person's data rights (a copy, erasure), the staff security log, the privacy notice."""
+"""A person's data rights (a copy, erasure), the staff security log, the privacy notice,
+and "Stay signed in" for the idle sign-out warning."""
 
 from __future__ import annotations
 
@@ -12,12 +13,20 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hls_forum.middleware import session_keep_alive
 from hls_forum.types import HtmxRequest
 
 from . import audit, registry, services
@@ -196,3 +205,19 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
         "searched_person_missing": searched_person_missing,
     }
     return render(request, "privacy/audit_log.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def stay_signed_in(request: AuthenticatedRequest) -> HttpResponse:
+    """The idle warning's "Stay signed in": restart the idle clock. The page's script asks
+    for JSON (the seconds it now has); a plain form post goes back to the page."""
+    seconds_left = session_keep_alive(request)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"seconds_left": seconds_left})
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(next_url)  # a URL, never a view name to reverse
+    return redirect(settings.LOGIN_REDIRECT_URL)

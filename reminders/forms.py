@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from hls_forum import forms as plain
 from partnerships.models import Weekday
 
 from .models import DigestFrequency, DigestPreference
 
 
-class DigestPreferenceForm(forms.ModelForm):
+class DigestPreferenceForm(plain.ModelForm):
     frequency = forms.ChoiceField(
         label="How often", choices=DigestFrequency.choices, widget=forms.RadioSelect
     )

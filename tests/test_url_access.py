@@ -692,6 +692,8 @@ ROUTES: dict[str, Route] = {
         post_data={"confirm": "on"},
     ),
     "privacy:audit_log": Route(get=only({"staff": 200})),
+    # "Stay signed in" in the idle warning: a plain post goes back to the person's home.
+    "privacy:stay_signed_in": Route(get=everyone(405), post=signed_in(302)),
     # --- Reminders (reminders/urls.py) ---------------------------------------------------------
     "reminders:preferences": Route(
         get=signed_in(200),

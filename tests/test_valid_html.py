@@ -35,10 +35,7 @@ pytestmark = pytest.mark.django_db
 VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"))
 
 # Pages skipped, by URL name, and why. Only for errors in markup we do not write here.
-NOT_OURS: dict[str, str] = {
-    "account_signup": "allauth's password help (a list inside a paragraph); its templates "
-    "are rewritten on their own",
-}
+NOT_OURS: dict[str, str] = {}
 
 # An htmx fragment (a part of a page, as a poll or swap asks for it) is checked inside this.
 FRAGMENT_SHELL = (

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import slugify
 
+from hls_forum import forms as plain
 from partnerships.models import Organisation, Place
 
 from ..models import (
     ConsentMethod,
     Decision,
+    ExperimentStatus,
     LearningEntry,
     LearningKind,
     LinkRelation,
@@ -63,7 +66,15 @@ def consent_error(visibility: str, consent: StoryConsent | None) -> str | None:
     return None
 
 
-class StoryConsentForm(forms.ModelForm):
+class StoryConsentForm(plain.ModelForm):
+    error_names: ClassVar[dict[str, str]] = {
+        "given_by": "who gave consent",
+        "method": "how consent was given",
+        "given_on": "the date consent was given",
+        "obtained_by": "who recorded consent",
+        "widest_visibility": "how widely they agreed to share it",
+    }
+
     class Meta:
         model = StoryConsent
         fields = ["given_by", "method", "given_on", "obtained_by", "widest_visibility"]
@@ -108,9 +119,31 @@ class StoryConsentForm(forms.ModelForm):
         return value
 
 
-class LearningEntryForm(forms.ModelForm):
+# Asked of experiments only; for any other kind they are cleared before checking.
+EXPERIMENT_FIELDS = (
+    "tried",
+    "happened",
+    "learned",
+    "next_steps",
+    "experiment_status",
+    "review_date",
+)
+
+
+class LearningEntryForm(plain.ModelForm):
     """Write or change an entry. For a story of change, pass the consent form to be checked
-    with it, so a visibility wider than consent is refused before anything is stored."""
+    with it, so a visibility wider than consent is refused before anything is stored.
+
+    Every section is rendered (site.js shows only the chosen kind's); the server ignores an
+    experiment's fields for other kinds, so nothing hidden can cause an error.
+    """
+
+    error_names: ClassVar[dict[str, str]] = {
+        "organisation": "an organisation",
+        "kind": "a kind",
+        "title": "a title",
+        "visibility": "who can see this entry",
+    }
 
     tags_text = forms.CharField(
         label="Tags",
@@ -141,12 +174,19 @@ class LearningEntryForm(forms.ModelForm):
             "visibility": "Who can see this entry?",
         }
         help_texts = {
+            "kind": "An experiment or a story of change asks a few more questions.",
             "body": "Simple formatting with Markdown: **bold**, *italic*, lists and links. "
-            "For an experiment, anything the four questions do not cover.",
-            "review_date": "Experiments only. For example, 27 3 2027.",
+            "An experiment may leave this empty: its four questions come first.",
+            "review_date": "For example, 27 3 2027.",
+        }
+        error_messages = {
+            "body": {"required": "Write what you want to say."},
+            "tried": {"required": "Say what you tried."},
+            "experiment_status": {"required": "Say how far the experiment has got."},
         }
         widgets = {
             "kind": forms.RadioSelect,
+            "experiment_status": forms.RadioSelect,
             "visibility": forms.RadioSelect,
             "review_date": DATE_WIDGET,
             "body": forms.Textarea(attrs={"rows": 8}),
@@ -167,6 +207,31 @@ class LearningEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.place = place
         self.consent_form = consent_form
+        # Radios with none chosen, rather than a pre-selected "---------".
+        for name, choices in (
+            ("kind", LearningKind.choices),
+            ("experiment_status", ExperimentStatus.choices),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+        kind = self.data.get(self.add_prefix("kind")) if self.is_bound else None
+        is_experiment = kind == LearningKind.EXPERIMENT
+        # Labelled as they are checked: the text for every kind but an experiment, which
+        # needs what was tried and how far it has got instead (those for no other kind).
+        self.fields["body"].required = not is_experiment
+        self.fields["tried"].required = self.fields["experiment_status"].required = (
+            is_experiment or not self.is_bound
+        )
+        if kind and not is_experiment:
+            cleared = {self.add_prefix(name): "" for name in EXPERIMENT_FIELDS}
+            if isinstance(self.data, QueryDict):
+                data = self.data.copy()
+                for key, value in cleared.items():
+                    data[key] = value
+                self.data = data
+            else:
+                self.data = {**self.data, **cleared}
         if self.instance.pk:
             del self.fields["organisation"]
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
@@ -231,17 +296,9 @@ class LearningEntryForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
-        if kind == LearningKind.EXPERIMENT:
-            if not data.get("tried"):
-                self.add_error("tried", "Say what you tried.")
-            if not data.get("experiment_status"):
-                self.add_error("experiment_status", "Say how far the experiment has got.")
-        elif kind:
-            if not data.get("body"):
-                self.add_error("body", "Write what you want to say.")
-            for name in ("tried", "happened", "learned", "next_steps"):
+        if kind != LearningKind.EXPERIMENT:
+            for name in ("tried", "happened", "learned", "next_steps", "experiment_status"):
                 data[name] = ""
-            data["experiment_status"] = ""
             data["review_date"] = None
         visibility = data.get("visibility")
         if self.instance.pk and self.instance.kind == LearningKind.STORY and kind != "story":
@@ -266,7 +323,7 @@ class LearningEntryForm(forms.ModelForm):
             self.add_error("visibility", error)
 
 
-class ShareForm(forms.Form):
+class ShareForm(plain.Form):
     visibility = forms.ChoiceField(
         label="Who can see this entry?", choices=Visibility.choices, widget=forms.RadioSelect
     )
@@ -285,13 +342,15 @@ class ShareForm(forms.Form):
         return value
 
 
-class LearningFilterForm(forms.Form):
+class LearningFilterForm(plain.Form):
     """Filters for a place's learning log; all optional, all in the URL so they can be shared.
 
     The tag is typed (or followed from a tag on an entry), not picked from a list: listing
     every tag the reader may see cost a scan of the whole place on each page, and a typed
     tag is only ever compared with the entries the reader may see, so it reveals nothing.
     """
+
+    error_names: ClassVar[dict[str, str]] = {"kind": "a kind", "organisation": "an organisation"}
 
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Any kind"), *LearningKind.choices]
@@ -351,7 +410,7 @@ class LearningFilterForm(forms.Form):
 ALL_PLACES = "all"
 
 
-class SearchForm(forms.Form):
+class SearchForm(plain.Form):
     """Words, and where to look: by default the reader's own places (those whose partnership
     they belong to), where nearly everything they may see is; "all places" adds the public
     learning of the rest of the country; or one place."""
@@ -378,7 +437,7 @@ class SearchForm(forms.Form):
         field.choices = choices
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(plain.Form):
     kind = forms.ChoiceField(
         label="Your response",
         choices=[
@@ -409,7 +468,7 @@ class ReviewForm(forms.Form):
         return data
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(plain.Form):
     text = forms.CharField(
         label="Your reply", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -420,7 +479,7 @@ class ReplyForm(forms.Form):
         return value.strip()
 
 
-class LinkForm(forms.Form):
+class LinkForm(plain.Form):
     """Connect an entry to exactly one of: another entry, a forum session, a decision."""
 
     relation = forms.ChoiceField(

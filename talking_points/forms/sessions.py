@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from hls_forum import forms as plain
 from partnerships.models import Forum, User
 
 from ..models import (
@@ -62,7 +63,7 @@ def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return field
 
 
-class PrefixedIdsForm(forms.Form):
+class PrefixedIdsForm(plain.Form):
     """Several forms share the live page: give each its own element ids."""
 
     id_prefix = "form"
@@ -88,7 +89,7 @@ def time_box_field(initial: int = 20) -> forms.IntegerField:
     )
 
 
-class TalkingPointForm(forms.Form):
+class TalkingPointForm(plain.Form):
     text = forms.CharField(
         label="Your talking point",
         max_length=2000,
@@ -110,7 +111,7 @@ class TalkingPointsField(forms.ModelMultipleChoiceField):
         return f"{obj} ({when})"
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(plain.ModelForm):
     """When and where. Times are in the place's time zone (the view activates it)."""
 
     starts_at = forms.DateTimeField(
@@ -188,11 +189,11 @@ class AgendaItemForm(PrefixedIdsForm):
         _choices(self, "talking_point").queryset = TalkingPoint.objects.suggested_for_forum(forum)
 
 
-class TimeBoxForm(forms.Form):
+class TimeBoxForm(plain.Form):
     time_box_minutes = time_box_field()
 
 
-class OpenSessionForm(forms.Form):
+class OpenSessionForm(plain.Form):
     present = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -246,7 +247,7 @@ class ContributionForm(PrefixedIdsForm):
         return text
 
 
-class HideContributionForm(forms.Form):
+class HideContributionForm(plain.Form):
     reason = forms.CharField(
         label="Why are you hiding it?",
         max_length=500,
@@ -346,7 +347,7 @@ class ActionForm(PrefixedIdsForm):
         return due_on
 
 
-class PublishForm(forms.Form):
+class PublishForm(plain.Form):
     visibility = forms.ChoiceField(
         label="Who may read this summary?",
         choices=SummaryVisibility.choices,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 
+from hls_forum import forms as plain
 from partnerships.forms import SCORE_ERRORS
 
 
-class WellbeingCheckInForm(forms.Form):
+class WellbeingCheckInForm(plain.Form):
     score = forms.TypedChoiceField(
         label="How are you arriving today?",
         choices=[
@@ -29,7 +32,13 @@ class WellbeingCheckInForm(forms.Form):
     )
 
     def clean_word(self) -> str:
-        word = str(self.cleaned_data["word"]).strip()
-        if len(word.split()) > 1:
+        parts = str(self.cleaned_data["word"]).split()
+        if len([part for part in parts if _has_letters(part)]) > 1:
             raise forms.ValidationError("Use one word, or leave it blank.")
-        return word.lower()
+        return " ".join(parts).lower()
+
+
+def _has_letters(part: str) -> bool:
+    """Whether ``part`` has a letter or a digit in any script ("é", "ŵ", "東"): an emoji or a
+    mark beside a word ("hopeful 🌱") belongs to it rather than being a second word."""
+    return any(unicodedata.category(char)[0] in "LN" for char in part)

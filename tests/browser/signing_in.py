@@ -25,9 +25,9 @@ def sign_in(
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     # exact: a "Sign in with a passkey" button sits beside it.
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     if totp_secret is not None:
         page.wait_for_url("**/accounts/2fa/authenticate/")
         page.get_by_label("Code").fill(totp_code(totp_secret))
-        page.get_by_role("button", name="Sign In", exact=True).click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url("**/me/")

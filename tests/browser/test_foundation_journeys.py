@@ -39,7 +39,7 @@ def test_demo_person_signs_in_and_reaches_their_home_page(browser: Any, demo_dat
     axe_check(page)
     page.get_by_label("Email").fill("worker@demo.hls-forum.localhost")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url("**/me/")
     assert page.get_by_role("heading", level=1).inner_text() == "Hello, Alex"
     assert "Harbour Recovery Project" in page.inner_text("main")

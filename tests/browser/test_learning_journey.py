@@ -50,7 +50,7 @@ def test_worker_shares_an_experiment_and_the_commissioner_asks_a_question(
     page.get_by_label("What happened").fill("Fewer missed appointments.")
     page.get_by_label("What we learned").fill("People want a nudge, not a letter.")
     page.get_by_label("What next").fill("Try it for group sessions too.")
-    page.get_by_label("How far the experiment has got").select_option("running")
+    page.get_by_role("group", name="How far the experiment has got").get_by_label("Running").check()
     page.get_by_label("When we will look at it again").fill("2027-03-01")
     page.get_by_label("Tags").fill("reminders, appointments")
     page.get_by_role("group", name="Who can see this entry?").get_by_label(

@@ -23,12 +23,12 @@ def sign_in(page: Any, user: User, totp_secret: str | None = None) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     if totp_secret:
         page.wait_for_url("**/accounts/2fa/authenticate/")
         code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
         page.get_by_label("Code").fill(code)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url("**/me/")
 
 
@@ -90,7 +90,7 @@ def test_commissioner_without_mfa_is_guided_to_set_it_up(
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(commissioner.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     page.wait_for_url("**/accounts/2fa/**")
     assert "you need two-step sign-in" in page.inner_text("#status")

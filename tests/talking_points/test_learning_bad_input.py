@@ -52,9 +52,9 @@ def test_valid_entry_is_stored_as_a_control(world: World) -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"title": "x" * 201}, "Ensure this value has at most 200 characters"),
-        ({"body": "x" * 20001}, "Ensure this value has at most 20000 characters"),
-        ({"title": ""}, "This field is required."),
+        ({"title": "x" * 201}, "Title must be 200 characters or fewer"),
+        ({"body": "x" * 20001}, "What you want to say must be 20000 characters or fewer"),
+        ({"title": ""}, "Enter a title"),
         ({"body": ""}, "Write what you want to say."),
         ({"body": "Hello <script>alert(1)</script>"}, "Remove the code"),
         ({"title": "<SCRIPT src=x>"}, "Remove the code"),
@@ -63,8 +63,8 @@ def test_valid_entry_is_stored_as_a_control(world: World) -> None:
         ({"tags_text": "<script>x</script>"}, "Remove the code"),
         ({"tags_text": ", ".join(f"t{n}" for n in range(11))}, "Use up to 10 tags."),
         ({"tags_text": "y" * 41}, "Keep each tag to 40 characters"),
-        ({"kind": "gossip"}, "Select a valid choice"),
-        ({"visibility": "everyone"}, "Select a valid choice"),
+        ({"kind": "gossip"}, "Choose a kind from the options given"),
+        ({"visibility": "everyone"}, "Choose who can see this entry from the options given"),
         (
             {
                 "kind": "experiment",
@@ -72,7 +72,7 @@ def test_valid_entry_is_stored_as_a_control(world: World) -> None:
                 "experiment_status": "running",
                 "review_date": "2026-02-30",
             },
-            "Enter a valid date.",
+            "When we will look at it again must be a real date",
         ),
         (
             {
@@ -125,10 +125,13 @@ def test_story_wider_than_its_consent_is_refused(world: World) -> None:
     ("consent", "message"),
     [
         ({"consent-given_on": "2999-01-01"}, "Consent cannot have been given in the future."),
-        ({"consent-given_on": "2026-13-01"}, "Enter a valid date."),
-        ({"consent-given_by": ""}, "This field is required."),
+        ({"consent-given_on": "2026-13-01"}, "When consent was given must be a real date"),
+        ({"consent-given_by": ""}, "Enter who gave consent"),
         ({"consent-given_by": "<script>x</script>"}, "Remove the code"),
-        ({"consent-widest_visibility": "galaxy"}, "Select a valid choice"),
+        (
+            {"consent-widest_visibility": "galaxy"},
+            "Choose how widely they agreed to share it from the options given",
+        ),
     ],
 )
 def test_story_with_bad_consent_is_refused(
@@ -181,7 +184,7 @@ def test_sharing_a_story_wider_than_consent_later_is_refused(world: World) -> No
 
 def test_entry_for_another_organisation_is_refused(world: World) -> None:
     body = post_entry(world, valid_entry(world, organisation=world.org_b.pk)).content.decode()
-    assert "Select a valid choice" in body
+    assert "Choose an organisation from the options given" in body
     assert_nothing_stored()
 
 
@@ -196,7 +199,7 @@ def test_entry_for_another_place_is_refused(world: World) -> None:
         valid_entry(world, organisation=world.org_a.pk),
     )
 
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose an organisation from the options given" in response.content.decode()
     assert_nothing_stored()
 
 
@@ -241,8 +244,8 @@ def test_review_by_someone_who_is_not_a_commissioner_is_refused(world: World) ->
     ("data", "message"),
     [
         ({"kind": "question", "text": ""}, "Write your question"),
-        ({"kind": "support", "text": "x" * 4001}, "at most 4000 characters"),
-        ({"kind": "reply", "text": "x"}, "Select a valid choice"),
+        ({"kind": "support", "text": "x" * 4001}, "Message must be 4000 characters or fewer"),
+        ({"kind": "reply", "text": "x"}, "Choose your response from the options given"),
         ({"kind": "question", "text": "<script>x</script>"}, "Remove the code"),
     ],
 )
@@ -263,7 +266,10 @@ def test_bad_reply_is_refused(world: World) -> None:
     )
     review = factories.ReviewFactory(entry=shared, author=world.commissioner)
     client = client_for(world.member_a)
-    for text, message in (("", "This field is required."), ("x" * 4001, "at most 4000")):
+    for text, message in (
+        ("", "Enter your reply"),
+        ("x" * 4001, "Your reply must be 4000 characters or fewer"),
+    ):
         response = client.post(
             reverse("talking_points:review_reply", args=[review.pk]), {"text": text}
         )
@@ -282,4 +288,4 @@ def test_unknown_filter_values_are_explained(client: Client, world: World) -> No
     url = reverse("talking_points:learning_log", args=[world.place.slug])
     body = client.get(url + "?organisation=no-such-org&kind=gossip").content.decode()
     assert "There is a problem" in body
-    assert "Select a valid choice" in body
+    assert "Choose a kind from the options given" in body

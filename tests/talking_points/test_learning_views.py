@@ -381,7 +381,7 @@ def test_log_filter_errors_are_explained_and_list_nothing(world: World) -> None:
     assert "The end date must be on or after the start date." in body
     assert "Alpha" not in body
     response = Client().get(log_url(world, "date_from=2026-02-30"))
-    assert "Enter a valid date." in response.content.decode()
+    assert "Written from must be a real date" in response.content.decode()
 
 
 def test_log_htmx_request_gets_only_the_results_fragment(world: World) -> None:
@@ -702,7 +702,7 @@ def test_link_to_an_entry_you_cannot_see_or_in_another_place_is_refused(world: W
 
     for target in (hidden, elsewhere):
         response = client.post(url, {"relation": "relates_to", "other_entry": target.pk})
-        assert "Select a valid choice" in response.content.decode()
+        assert "Choose another learning entry from the options given" in response.content.decode()
     assert LearningLink.objects.count() == 0
 
 

@@ -125,3 +125,27 @@ def test_forum_page_lists_sessions_open_for_check_in(world: World) -> None:
     session = live_session(world)
     content = client_for(world.facilitator).get(trend_url(world)).content.decode()
     assert check_in_url(session) in content
+
+
+@pytest.mark.parametrize(
+    ("word", "stored"),
+    [("hopeful 🌱", "hopeful 🌱"), ("🌱", "🌱"), ("Éveillé", "éveillé"), ("Hŵyl", "hŵyl")],
+)
+def test_a_word_with_emoji_or_accents_is_one_word(world: World, word: str, stored: str) -> None:
+    session = live_session(world)
+    response = client_for(world.facilitator).post(
+        check_in_url(session), {"score": "4", "word": word}
+    )
+    assert response.status_code == 302
+    assert list(WellbeingCheckIn.objects.values_list("word", flat=True)) == [stored]
+
+
+@pytest.mark.parametrize("words", ["very happy", "happy 🌱 sad", "tired, hopeful"])
+def test_more_than_one_word_is_still_refused(world: World, words: str) -> None:
+    session = live_session(world)
+    response = client_for(world.facilitator).post(
+        check_in_url(session), {"score": "4", "word": words}
+    )
+    assert response.status_code == 400
+    assert "Use one word, or leave it blank." in response.content.decode()
+    assert WellbeingCheckIn.objects.count() == 0

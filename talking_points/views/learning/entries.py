@@ -142,8 +142,25 @@ def entry_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Your learning entry is saved.")
             return redirect(entry)
-    context = {"place": place, "form": form, "consent_form": consent_form, "entry": None}
+    context = {
+        "place": place,
+        "form": form,
+        "consent_form": _consent_form_to_show(form, consent_form),
+        "entry": None,
+    }
     return render(request, "talking_points/learning/entry_form.html", context)
+
+
+def _consent_form_to_show(
+    form: LearningEntryForm, consent_form: StoryConsentForm | None
+) -> StoryConsentForm | None:
+    """The consent form as checked, for a story whose consent was filled in; otherwise an
+    empty one: for other kinds its fields are ignored, so they show no errors either."""
+    if consent_form is None or not consent_form.is_bound:
+        return consent_form
+    if form.data.get("kind") == LearningKind.STORY and consent_form.has_changed():
+        return consent_form
+    return StoryConsentForm(prefix="consent")
 
 
 @login_required
