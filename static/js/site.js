@@ -13,6 +13,10 @@
   function focusMessage() {
     var message = document.querySelector("#status .notice");
     if (!message || document.querySelector("[data-error-summary]")) { return; }
+    // A page that names where to go next (#now-heading, made focusable for that) keeps it;
+    // the message is still read out from the status region.
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && target.hasAttribute("tabindex")) { return; }
     message.setAttribute("tabindex", "-1");
     message.focus();
   }
@@ -99,7 +103,13 @@
     draft.fields.forEach(function (field) {
       var matches = keptFields(form).filter(function (el) { return el.name === field.n; });
       if ("c" in field) {
-        matches.forEach(function (el) { if (el.value === field.v) { el.checked = field.c; } });
+        // A change event, so what depends on the choice (the entry form's sections) follows it.
+        matches.forEach(function (el) {
+          if (el.value === field.v && el.checked !== field.c) {
+            el.checked = field.c;
+            el.dispatchEvent(new Event("change", { bubbles: true }));
+          }
+        });
       } else if (field.m) {
         matches.forEach(function (el) {
           Array.prototype.forEach.call(el.options, function (o) { o.selected = field.m.indexOf(o.value) !== -1; });

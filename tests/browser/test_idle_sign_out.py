@@ -87,6 +87,7 @@ def test_what_was_typed_is_back_after_time_runs_out_and_the_person_signs_in_agai
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
     sign_in(page, person.email)
     page.wait_for_url(on_the_form)
+    page.get_by_label("Experiment", exact=True).check()
     page.get_by_label("Title").fill("Walk-in advice on Thursdays")
     page.get_by_label("What we tried").fill("An open door, no appointment needed.")
 
@@ -99,5 +100,6 @@ def test_what_was_typed_is_back_after_time_runs_out_and_the_person_signs_in_agai
 
     expect(page.get_by_label("Title")).to_have_value("Walk-in advice on Thursdays")
     expect(page.get_by_label("What we tried")).to_have_value("An open door, no appointment needed.")
+    expect(page.get_by_label("What we tried")).to_be_visible()
     assert "kept what you had typed" in page.inner_text("#status")
     assert csp_violations == []
