@@ -261,7 +261,7 @@ def test_facilitator_and_participant_run_a_session_by_keyboard(
     fran_heard = heard(fran)
     fran.keyboard.press("Enter")
     fran.wait_for_url("**/close/")
-    tab_to(fran, text="Yes, close the session")
+    tab_to(fran, text="Close the session")
     fran.keyboard.press("Enter")
     fran.wait_for_url(f"**{path}#summary-heading")
     assert focused(fran)["id"] == "summary-heading"
