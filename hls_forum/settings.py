@@ -130,6 +130,11 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
             ],
             "builtins": ["template_partials.templatetags.partials"],
+            # The site's own tag libraries (hls_forum is not an app): every layer may load them.
+            "libraries": {
+                "account_pages": "hls_forum.templatetags.account_pages",
+                "timestamps": "hls_forum.templatetags.timestamps",
+            },
         },
     }
 ]

@@ -31,7 +31,7 @@ def described_widget(field: BoundField) -> SafeString:
     return field.as_widget(attrs=attrs)
 
 
-@register.inclusion_tag("privacy/_idle_warning.html", takes_context=True)
+@register.inclusion_tag("_idle_warning.html", takes_context=True)
 def idle_warning(context: template.Context) -> dict[str, Any]:
     """The "you will be signed out soon" dialog on a signed-in person's pages, with the
     seconds left before the idle sign-out (``hls_forum.middleware``). ``draft_owner`` lets
