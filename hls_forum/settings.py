@@ -315,7 +315,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_SIGNUP_FORM_CLASS = "partnerships.forms.SignupNameForm"
 # allauth's forms and emails in the site's own plain English (privacy/account_forms.py,
-# privacy/adapters.py and templates/account/, templates/mfa/).
+# privacy/adapters.py and templates/account/, templates/mfa/); its emails go through the
+# outbox like every other automatic email.
 ACCOUNT_ADAPTER = "privacy.adapters.AccountAdapter"
 _FORMS = "privacy.account_forms"
 ACCOUNT_FORMS = {
@@ -356,8 +357,6 @@ MFA_REQUIRED_FOR = "partnerships.permissions.mfa_required_for"
 # browser they signed in from. Tracking "last seen" would write on every request.
 USERSESSIONS_TRACK_ACTIVITY = env_bool("USERSESSIONS_TRACK_ACTIVITY", default=False)
 USERSESSIONS_ADAPTER = "privacy.adapters.AuditedUserSessionsAdapter"
-# allauth's emails go through the outbox like every other automatic email.
-ACCOUNT_ADAPTER = "outbox.adapters.OutboxAccountAdapter"
 # Behind a load balancer, the client's address is in X-Forwarded-For; rate limits per IP
 # and the audit log's "from where" need the real one. Set to the number of proxies.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

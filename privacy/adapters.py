@@ -1,5 +1,5 @@
 """allauth adapter hooks: the audit log (allauth sends no signal for these) and the
-site's own name in every account email."""
+site's own name in every account email, which goes through the outbox."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from allauth.account.adapter import DefaultAccountAdapter
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 from django.conf import settings
+
+from outbox.adapters import OutboxAccountAdapter
 
 from . import audit
 from .models import AuditEventType
@@ -28,7 +29,7 @@ def site_name() -> SiteName:
     return SiteName(name="HLS Forum", domain=urlsplit(settings.SITE_URL).netloc)
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(OutboxAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         super().send_mail(template_prefix, email, {**context, "current_site": site_name()})
 
