@@ -196,7 +196,9 @@ def discover_forms(world: World, persona: str) -> list[tuple[str, FormSpec]]:
                 urls.append(reverse(url_name(key), kwargs=route.kwargs(world)))
         except (IntegrityError, SessionError):
             continue  # the world already holds this builder's object (one live session)
-    found = []
+    # Each distinct form once: the forms every signed-in page carries (sign out, stay signed
+    # in) would otherwise be fuzzed again on every page, which finds nothing new.
+    found: dict[tuple[str, str, tuple[str, ...]], tuple[str, FormSpec]] = {}
     for url in urls:
         if url.startswith("/admin/"):
             continue
@@ -208,8 +210,9 @@ def discover_forms(world: World, persona: str) -> list[tuple[str, FormSpec]]:
         for form in parser.forms:
             action = form.action or url
             if action.startswith("/"):
-                found.append((url, FormSpec(form.method, action, form.fields)))
-    return found
+                key = (form.method, action, tuple(sorted(form.fields)))
+                found.setdefault(key, (url, FormSpec(form.method, action, form.fields)))
+    return list(found.values())
 
 
 JUNK = st.one_of(
