@@ -246,7 +246,7 @@ def test_review_queue_pages_through_unread_then_read(world: World, settings: Any
     base = QUEUE
 
     def shown(body: str) -> list[str]:
-        return re.findall(r">((?:Unread|Read) \d+)</a></h3>", body)
+        return re.findall(r">((?:Unread|Read) \d+)</a></h[23]>", body)
 
     first = client.get(base + "?show=all").content.decode()
     second = follow(client, base, first, "next")
