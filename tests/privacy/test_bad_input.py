@@ -210,8 +210,8 @@ def discover_forms(world: World, persona: str) -> list[tuple[str, FormSpec]]:
         for form in parser.forms:
             action = form.action or url
             if action.startswith("/"):
-                key = (form.method, action, tuple(sorted(form.fields)))
-                found.setdefault(key, (url, FormSpec(form.method, action, form.fields)))
+                identity = (form.method, action, tuple(sorted(form.fields)))
+                found.setdefault(identity, (url, FormSpec(form.method, action, form.fields)))
     return list(found.values())
 
 
