@@ -134,6 +134,7 @@ TEMPLATES = [
             "libraries": {
                 "account_pages": "hls_forum.templatetags.account_pages",
                 "timestamps": "hls_forum.templatetags.timestamps",
+                "slots": "hls_forum.templatetags.slots",
             },
         },
     }
