@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import emails, registry, smtp
-from .models import ABOUT_KINDS, SECRET_KINDS, Delivery, DeliveryKind, DeliveryStatus
+from .models import ABOUT_KINDS, SECRET_KINDS, Delivery, DeliveryStatus
 from .registry import SendOutcome
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ class ToldStoryAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["place"]
     fields = ["place", "status", "told_at", "decided_at"]
-    readonly_fields = fields
+    readonly_fields = ["place", "status", "told_at", "decided_at"]
 
     def has_add_permission(self, request: object) -> bool:
         return False

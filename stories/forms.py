@@ -72,7 +72,9 @@ class TellUsForm(plain.Form):
     def __init__(self, *args: Any, place: Place, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.place = place
-        self.fields["group"].choices = [
+        group = self.fields["group"]
+        assert isinstance(group, forms.ChoiceField)
+        group.choices = [
             *((str(o.pk), o.name) for o in self.organisations()),
             (PARTNERSHIP, "All of them, or I am not sure"),
         ]
@@ -138,8 +140,12 @@ class AcceptForm(plain.Form):
 
     def __init__(self, *args: Any, place: Place, widest: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(places=place)
-        self.fields["visibility"].choices = [
+        organisation = self.fields["organisation"]
+        visibility = self.fields["visibility"]
+        assert isinstance(organisation, forms.ModelChoiceField)
+        assert isinstance(visibility, forms.ChoiceField)
+        organisation.queryset = Organisation.objects.filter(places=place)
+        visibility.choices = [
             (value, label)
             for value, label in Visibility.choices
             if Visibility.rank(value) <= Visibility.rank(widest)

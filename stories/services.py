@@ -161,9 +161,7 @@ def story_withdraw(*, token: str) -> bool:
     everywhere, and an accepted story's consent is withdrawn (the entry keeps only that a
     story existed). Returns False for a link that matches nothing."""
     with transaction.atomic():
-        story = (
-            ToldStory.objects.select_for_update().filter(token_hash=token_digest(token)).first()
-        )
+        story = ToldStory.objects.select_for_update().filter(token_hash=token_digest(token)).first()
         if story is None:
             return False
         if story.entry_id is not None:

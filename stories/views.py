@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -21,10 +21,10 @@ from . import services
 from .forms import AcceptForm, StoryCallForm, TellUsForm
 from .models import StoryCall, StoryStatus, ToldStory
 
-TOKEN_KEY = "stories.told_token"
+SESSION_LINK_KEY = "stories.told_link"
 
 
-def _posted(request: HttpRequest) -> object:
+def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
@@ -44,7 +44,7 @@ def tell_us(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as error:  # the form closed while they were typing
                 form.add_error(None, error)
             else:
-                request.session[TOKEN_KEY] = token
+                request.session[SESSION_LINK_KEY] = token
                 return redirect("stories:told", slug=place.slug)
     return render(
         request,
@@ -57,7 +57,7 @@ def tell_us(request: HttpRequest, slug: str) -> HttpResponse:
 def told(request: HttpRequest, slug: str) -> HttpResponse:
     """Thank you, and the private link, shown this once."""
     place = permissions.get_place_or_404(slug)
-    token = request.session.pop(TOKEN_KEY, None)
+    token = request.session.pop(SESSION_LINK_KEY, None)
     link = services.withdraw_link(token) if token else None
     return render(request, "stories/told.html", {"place": place, "link": link})
 
