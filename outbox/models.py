@@ -26,6 +26,7 @@ class DeliveryKind(models.TextChoices):
     ACTION = "action", "Action agreed in a session"
     ACCOUNT = "account", "Account email (sign-in, password, address)"
     STORY_LINK = "story_link", "Private link for a story someone told"
+    STORY_CHOSEN = "story_chosen", "A told story chosen by a panel"
 
 
 # Kinds whose row carries a secret (a code, a private link): its words are deleted once sent.

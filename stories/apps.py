@@ -8,6 +8,8 @@ from django.apps import AppConfig
 
 def place_part(context: Mapping[str, Any]) -> dict[str, Any]:
     """For the place page: is its public form open, and does the reader look after it?"""
+    from partnerships.permissions import is_in_partnership
+
     from .models import StoryCall
     from .services import can_look_after
 
@@ -16,6 +18,7 @@ def place_part(context: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "story_form_open": StoryCall.objects.filter(place=place, is_open=True).exists(),
         "looks_after_stories": request is not None and can_look_after(request.user, place),
+        "in_partnership": request is not None and is_in_partnership(request.user, place),
     }
 
 

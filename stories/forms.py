@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core import signing
 
 from hls_forum import forms as plain
-from partnerships.models import Organisation, Place
-from talking_points.models import Visibility
+from partnerships.models import Organisation, Place, User
+from talking_points.models import LearningEntry, LearningKind, Visibility
+
+from .models import StoryRound
 
 PARTNERSHIP = "all"
 SIGNING_SALT = "stories.tell-us"
@@ -150,3 +152,73 @@ class AcceptForm(plain.Form):
             for value, label in Visibility.choices
             if Visibility.rank(value) <= Visibility.rank(widest)
         ]
+
+
+# --- Most Significant Change rounds ----------------------------------------------------------
+
+
+class RoundForm(plain.ModelForm):
+    class Meta:
+        model = StoryRound
+        fields = ["title", "domains_text"]
+        widgets = {"domains_text": forms.Textarea(attrs={"rows": 4})}
+
+    error_names = {"title": "a title", "domains_text": "at least one domain of change"}
+
+
+def _narrow(field: forms.Field, queryset: Any) -> None:
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+class RoundStoryForm(plain.Form):
+    prefix = "story"  # three forms share the round's page: ids must not clash
+    entry = forms.ModelChoiceField(label="A story of change", queryset=LearningEntry.objects.none())
+
+    def __init__(self, *args: Any, story_round: StoryRound, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _narrow(
+            self.fields["entry"],
+            LearningEntry.objects.visible_to(user)
+            .filter(place_id=story_round.place_id, kind=LearningKind.STORY)
+            .exclude(story_rounds=story_round)
+            .only("pk", "title"),
+        )
+
+
+class PanelForm(plain.Form):
+    prefix = "panel"
+    member = forms.ModelChoiceField(label="Someone for the panel", queryset=User.objects.none())
+
+    def __init__(self, *args: Any, story_round: StoryRound, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _narrow(
+            self.fields["member"],
+            User.objects.filter(forum_memberships__forum__place_id=story_round.place_id)
+            .exclude(story_panels=story_round)
+            .distinct()
+            .order_by("full_name"),
+        )
+
+
+class ChooseForm(plain.Form):
+    prefix = "choose"
+    domain = forms.ChoiceField(label="Domain of change")
+    entry = forms.ModelChoiceField(
+        label="The most significant story", queryset=LearningEntry.objects.none()
+    )
+    reasons = forms.CharField(
+        label="Why the panel chose it", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    error_names = {"reasons": "why the panel chose it"}
+
+    def __init__(self, *args: Any, story_round: StoryRound, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        domain = self.fields["domain"]
+        assert isinstance(domain, forms.ChoiceField)
+        domain.choices = [(d, d) for d in story_round.domains]
+        _narrow(
+            self.fields["entry"],
+            LearningEntry.objects.visible_to(user).filter(story_rounds=story_round),
+        )

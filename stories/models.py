@@ -119,3 +119,77 @@ class ToldStory(models.Model):
     @property
     def teller(self) -> str:
         return self.first_name or "Someone who did not give a name"
+
+
+# --- Most Significant Change rounds ----------------------------------------------------------
+
+
+class StoryRoundQuerySet(models.QuerySet["StoryRound"]):
+    def visible_to(self, user: Any) -> StoryRoundQuerySet:
+        """A round is the partnership's: those in the place's partnership read it."""
+        from partnerships.models import Place
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(place__in=Place.objects.in_partnership_of(user))
+
+
+class StoryRound(models.Model):
+    """A Most Significant Change round: stories gathered under domains of change, and a
+    panel of partners who choose the most significant in each, with their reasons."""
+
+    place = models.ForeignKey(
+        "partnerships.Place", on_delete=models.CASCADE, related_name="story_rounds"
+    )
+    title = models.CharField(max_length=200)
+    domains_text = models.TextField(
+        "domains of change",
+        max_length=2000,
+        help_text="One on each line, such as “Changes in people's lives”.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    stories = models.ManyToManyField(
+        "talking_points.LearningEntry", related_name="story_rounds", blank=True
+    )
+    panel = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="story_panels", blank=True
+    )
+
+    objects = StoryRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def domains(self) -> list[str]:
+        return [line.strip() for line in self.domains_text.splitlines() if line.strip()]
+
+
+class Selection(models.Model):
+    """The panel's choice for one domain, and why."""
+
+    round = models.ForeignKey(StoryRound, on_delete=models.CASCADE, related_name="selections")
+    domain = models.CharField(max_length=200)
+    entry = models.ForeignKey(
+        "talking_points.LearningEntry", on_delete=models.CASCADE, related_name="+"
+    )
+    reasons = models.TextField(max_length=4000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "domain"], name="one_choice_per_domain")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.entry_id}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from outbox import services as outbox
 from outbox.models import DeliveryKind
+from partnerships import permissions
 from partnerships.models import Organisation, Place, User
 from privacy import audit
 from privacy.models import AuditEventType
@@ -26,7 +27,15 @@ from talking_points.models import (
     Visibility,
 )
 
-from .models import StoryCall, StoryStatus, ToldStory, facilitated_place_ids, token_digest
+from .models import (
+    Selection,
+    StoryCall,
+    StoryRound,
+    StoryStatus,
+    ToldStory,
+    facilitated_place_ids,
+    token_digest,
+)
 
 
 def can_look_after(user: Any, place: Place) -> bool:
@@ -170,3 +179,73 @@ def story_withdraw(*, token: str) -> bool:
         if story.status != StoryStatus.WITHDRAWN:
             _forget_words(story, StoryStatus.WITHDRAWN, None)
     return True
+
+
+# --- Most Significant Change rounds ----------------------------------------------------------
+
+
+def round_create(*, place: Place, by: User, title: str, domains_text: str) -> StoryRound:
+    require_look_after(by, place)
+    return StoryRound.objects.create(
+        place=place, title=title, domains_text=domains_text, created_by=by
+    )
+
+
+def round_story_add(*, story_round: StoryRound, by: User, entry: LearningEntry) -> None:
+    """Gather a story of change of the place, one the facilitator may read, into the round."""
+    require_look_after(by, story_round.place)
+    readable = LearningEntry.objects.visible_to(by).filter(
+        pk=entry.pk, place_id=story_round.place_id, kind=LearningKind.STORY
+    )
+    if not readable.exists():
+        raise ValidationError("Choose a story of change from this place.")
+    story_round.stories.add(entry)
+
+
+def round_panel_add(*, story_round: StoryRound, by: User, member: User) -> None:
+    require_look_after(by, story_round.place)
+    if not permissions.is_in_partnership(member, story_round.place):
+        raise ValidationError("Choose someone in this place's partnership.")
+    story_round.panel.add(member)
+
+
+def can_choose(user: Any, story_round: StoryRound) -> bool:
+    """The panel chooses; the facilitators record the panel's choice too."""
+    return bool(
+        user.is_authenticated
+        and (
+            story_round.panel.filter(pk=user.pk).exists() or can_look_after(user, story_round.place)
+        )
+    )
+
+
+def selection_record(
+    *, story_round: StoryRound, by: User, domain: str, entry: LearningEntry, reasons: str
+) -> Selection:
+    """The panel's choice for ``domain``, with its reasons (a second choice replaces the
+    first). The teller of the chosen story, if they left an address, is told why."""
+    if not can_choose(by, story_round):
+        raise PermissionDenied("Only the round's panel and the place's facilitators choose.")
+    if domain not in story_round.domains:
+        raise ValidationError("Choose one of the round's domains of change.")
+    in_round = story_round.stories.filter(pk=entry.pk) & LearningEntry.objects.visible_to(by)
+    if not in_round.exists():
+        raise ValidationError("Choose one of the round's stories.")
+    with transaction.atomic():
+        selection, _ = Selection.objects.update_or_create(
+            round=story_round,
+            domain=domain,
+            defaults={"entry": entry, "reasons": reasons, "recorded_by": by},
+        )
+        teller = ToldStory.objects.filter(entry=entry).exclude(email="").first()
+        if teller is not None:
+            outbox.deliveries_queue(
+                kind=DeliveryKind.STORY_CHOSEN,
+                address=teller.email,
+                subject=f"Your story was chosen in {story_round.place}",
+                body_text=render_to_string(
+                    "stories/email/chosen.txt",
+                    {"selection": selection, "story_round": story_round, "teller": teller},
+                ),
+            )
+    return selection

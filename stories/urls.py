@@ -11,4 +11,6 @@ urlpatterns = [
     path("places/<slug:slug>/told-stories/", views.queue, name="queue"),
     path("told-stories/<int:pk>/", views.decide, name="decide"),
     path("tell-us/take-back/<str:token>/", views.withdraw, name="withdraw"),
+    path("places/<slug:slug>/story-rounds/", views.round_list, name="round_list"),
+    path("story-rounds/<int:pk>/", views.round_detail, name="round_detail"),
 ]

@@ -4,11 +4,13 @@ Plain links and form posts throughout; the form works on a phone with no JavaScr
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +18,19 @@ from django.views.decorators.http import require_http_methods
 
 from partnerships import permissions
 from partnerships.types import AuthenticatedRequest
+from talking_points.models import LearningEntry
 
 from . import services
-from .forms import AcceptForm, StoryCallForm, TellUsForm
-from .models import StoryCall, StoryStatus, ToldStory
+from .forms import (
+    AcceptForm,
+    ChooseForm,
+    PanelForm,
+    RoundForm,
+    RoundStoryForm,
+    StoryCallForm,
+    TellUsForm,
+)
+from .models import StoryCall, StoryRound, StoryStatus, ToldStory
 
 SESSION_LINK_KEY = "stories.told_link"
 
@@ -142,3 +153,88 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {"place": place, "story": story, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+# --- Most Significant Change rounds ----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """The place's rounds, for its partnership; facilitators start new ones here."""
+    place = permissions.get_partnership_place_or_404(request.user, slug)
+    looks_after = services.can_look_after(request.user, place)
+    form = RoundForm(_posted(request))
+    if request.method == "POST":
+        if not looks_after:
+            raise PermissionDenied("Only the facilitators of this place's forums start a round.")
+        if form.is_valid():
+            story_round = services.round_create(place=place, by=request.user, **form.cleaned_data)
+            messages.success(request, "The round has started. Now gather its stories.")
+            return redirect("stories:round_detail", pk=story_round.pk)
+    rounds = StoryRound.objects.visible_to(request.user).filter(place=place)
+    page = Paginator(rounds, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"place": place, "form": form, "page_obj": page, "looks_after": looks_after}
+    return render(request, "stories/round_list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    story_round = get_object_or_404(
+        StoryRound.objects.visible_to(request.user).select_related("place"), pk=pk
+    )
+    user = request.user
+    looks_after = services.can_look_after(user, story_round.place)
+    can_choose = services.can_choose(user, story_round)
+    doing = request.POST.get("do") if request.method == "POST" else None
+    forms = {
+        "story": RoundStoryForm(
+            request.POST if doing == "story" else None, story_round=story_round, user=user
+        ),
+        "panel": PanelForm(request.POST if doing == "panel" else None, story_round=story_round),
+        "choose": ChooseForm(
+            request.POST if doing == "choose" else None, story_round=story_round, user=user
+        ),
+    }
+    form = forms.get(doing or "")
+    if form is not None:
+        if not (can_choose if doing == "choose" else looks_after):
+            raise PermissionDenied("Only the round's panel and the place's facilitators can.")
+        if form.is_valid():
+            try:
+                _act(story_round, user, doing or "", form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("stories:round_detail", pk=story_round.pk)
+    stories = list(
+        LearningEntry.objects.visible_to(user)
+        .filter(story_rounds=story_round)
+        .select_related("organisation")
+    )
+    context = {
+        "place": story_round.place,
+        "story_round": story_round,
+        "stories": stories,
+        "hidden_stories": story_round.stories.count() - len(stories),
+        "panel": story_round.panel.order_by("full_name"),
+        # A choice of a story the reader may not see is not shown at all (not even why).
+        "selections": story_round.selections.filter(
+            LearningEntry.objects.visible_at(user, "entry_id")
+        ).select_related("entry"),
+        "looks_after": looks_after,
+        "can_choose": can_choose,
+        **{f"{name}_form": f for name, f in forms.items()},
+    }
+    failed = form is not None and bool(form.errors)
+    return render(request, "stories/round_detail.html", context, status=400 if failed else 200)
+
+
+def _act(story_round: StoryRound, user: Any, doing: str, data: dict[str, Any]) -> None:
+    if doing == "story":
+        services.round_story_add(story_round=story_round, by=user, entry=data["entry"])
+    elif doing == "panel":
+        services.round_panel_add(story_round=story_round, by=user, member=data["member"])
+    else:
+        services.selection_record(story_round=story_round, by=user, **data)

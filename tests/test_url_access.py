@@ -40,7 +40,7 @@ from partnerships.models import CommissionerProfile, Membership
 from privacy.models import DataExport
 from reminders import tokens
 from reminders.models import Delivery, DeliveryKind, DeliveryStatus
-from stories.models import StoryCall, ToldStory, token_digest
+from stories.models import StoryCall, StoryRound, ToldStory, token_digest
 from talking_points import services as session_services
 from talking_points.models import LearningEntry, LearningLink, Session
 from tests import factories
@@ -139,6 +139,11 @@ def told_story(world: World) -> ToldStory:
 
 def told_story_pk(world: World) -> dict[str, Any]:
     return {"pk": told_story(world).pk}
+
+
+def story_round(world: World) -> dict[str, Any]:
+    made = StoryRound.objects.create(place=world.place, title="Spring", domains_text="Lives")
+    return {"pk": made.pk}
 
 
 def told_story_token(world: World) -> dict[str, Any]:
@@ -772,6 +777,15 @@ ROUTES: dict[str, Route] = {
         post=only({"facilitator": 200}, others=404),  # no choice made: the page again
     ),
     "stories:withdraw": Route(get=everyone(200), kwargs=told_story_token, post=everyone(200)),
+    "stories:round_list": Route(
+        get=partnership(200),
+        kwargs=place_slug,
+        # An empty round is refused (400); only facilitators start one.
+        post={**partnership(403), "facilitator": 400},
+    ),
+    "stories:round_detail": Route(
+        get=partnership(200), kwargs=story_round, post=partnership(200)  # nothing to do
+    ),
 }
 
 # Not in our namespaces, but part of the access story: admin and sign-in.

@@ -14,7 +14,7 @@ from outbox.models import Delivery, DeliveryKind
 from partnerships.language import flesch_reading_ease
 from stories import services
 from stories.forms import started_stamp
-from stories.models import StoryCall, StoryStatus, ToldStory, token_digest
+from stories.models import StoryCall, StoryRound, StoryStatus, ToldStory, token_digest
 from talking_points.models import LearningEntry, StoryConsent
 from tests.conftest import World, client_for
 
@@ -224,3 +224,83 @@ def test_a_facilitator_opens_and_closes_the_form(world: World) -> None:
     client_for(world.facilitator).post(url, {"welcome": ""})
     assert not StoryCall.objects.get(place=world.place).is_open
     assert client_for(world.member_a).post(url, {"is_open": "on"}).status_code == 404
+
+
+# --- Most Significant Change rounds ----------------------------------------------------------
+
+
+def story_entry(world: World, visibility: str, **fields: Any) -> LearningEntry:
+    entry = LearningEntry.objects.create(
+        place=world.place,
+        organisation=world.org_a,
+        kind="story",
+        title=f"A {visibility} story",
+        visibility=visibility,
+        **fields,
+    )
+    StoryConsent.objects.create(
+        entry=entry,
+        given_by="Bo",
+        method="written",
+        given_on=entry.created_at.date(),
+        obtained_by="Org A",
+        widest_visibility="public",
+    )
+    return entry
+
+
+def test_a_round_gathers_stories_a_panel_chooses_with_reasons_and_the_teller_hears(
+    world: World,
+) -> None:
+    facilitator = client_for(world.facilitator)
+    response = facilitator.post(
+        reverse("stories:round_list", args=[world.place.slug]),
+        {"title": "Spring", "domains_text": "Changes in people's lives\nChanges in how we work"},
+    )
+    story_round = StoryRound.objects.get()
+    url = reverse("stories:round_detail", args=[story_round.pk])
+    assert response["Location"] == url
+    shared = story_entry(world, "place")
+    ToldStory.objects.create(
+        place=world.place,
+        story="",
+        widest_visibility="public",
+        token_hash=token_digest("x"),
+        entry=shared,
+        email="bo@example.org",
+        status=StoryStatus.ACCEPTED,
+    )
+    private = story_entry(world, "organisation")  # org A only: the facilitator cannot add it
+    assert facilitator.post(url, {"do": "story", "story-entry": private.pk}).status_code == 400
+    facilitator.post(url, {"do": "story", "story-entry": shared.pk})
+    facilitator.post(url, {"do": "panel", "panel-member": world.facilitator.pk})
+    assert list(story_round.stories.all()) == [shared]
+
+    # Not on the panel: member B may read the round but not choose.
+    choice = {
+        "do": "choose",
+        "choose-domain": "Changes in people's lives",
+        "choose-entry": shared.pk,
+        "choose-reasons": "It shows trust growing.",
+    }
+    assert client_for(world.member_b).post(url, choice).status_code == 403
+    assert facilitator.post(url, choice).status_code == 302
+
+    page = client_for(world.member_b).get(url).content.decode()
+    assert "It shows trust growing." in page and "A place story" in page
+    email = Delivery.objects.get(kind=DeliveryKind.STORY_CHOSEN)
+    assert email.address == "bo@example.org" and "It shows trust growing." in email.body_text
+    assert client_for(world.staff).get(url).status_code == 404
+
+
+def test_a_choice_of_a_story_the_reader_cannot_see_is_not_shown(world: World) -> None:
+    story_round = StoryRound.objects.create(place=world.place, title="R", domains_text="Lives")
+    private = story_entry(world, "organisation")
+    story_round.stories.add(private)
+    story_round.selections.create(domain="Lives", entry=private, reasons="Secret reasons")
+
+    own = client_for(world.member_a).get(reverse("stories:round_detail", args=[story_round.pk]))
+    other = client_for(world.member_b).get(reverse("stories:round_detail", args=[story_round.pk]))
+    assert "Secret reasons" in own.content.decode()
+    assert "Secret reasons" not in other.content.decode()
+    assert "1 more in this round is shared only with others" in other.content.decode()
