@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talking_points",
     "privacy",
     "reminders",
+    "stories",
 ]
 
 MIDDLEWARE = [
@@ -344,7 +345,11 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Stories told on a place's public form (stories app): no account, so by address.
+    "tell_us": "10/h/ip",
 }
+# A public story sent back sooner than this after the form was shown was filled by a robot.
+STORIES_MIN_SECONDS = env_int("STORIES_MIN_SECONDS", 3)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True

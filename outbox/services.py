@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import emails, registry, smtp
-from .models import ABOUT_KINDS, Delivery, DeliveryKind, DeliveryStatus
+from .models import ABOUT_KINDS, SECRET_KINDS, Delivery, DeliveryStatus
 from .registry import SendOutcome
 
 logger = logging.getLogger(__name__)
@@ -298,8 +298,8 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
     built.cc, built.bcc = [], []
     outcome = transmit(delivery_id=delivery_id, attempts=delivery.attempts, message=built, now=now)
     if outcome.status == DeliveryStatus.SENT:
-        if delivery.kind == DeliveryKind.ACCOUNT:
-            # It carried a one-time code or link: keep no copy.
+        if delivery.kind in SECRET_KINDS:
+            # It carried a one-time code or a private link: keep no copy.
             Delivery.objects.filter(pk=delivery_id).update(body_text="", body_html="")
         if handling.on_sent is not None:
             handling.on_sent(delivery)
