@@ -784,7 +784,9 @@ ROUTES: dict[str, Route] = {
         post={**partnership(403), "facilitator": 400},
     ),
     "stories:round_detail": Route(
-        get=partnership(200), kwargs=story_round, post=partnership(200)  # nothing to do
+        get=partnership(200),
+        kwargs=story_round,
+        post=partnership(200),  # nothing to do
     ),
 }
 
