@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outbox', '0002_outbox_for_every_email'),
+        ("outbox", "0002_outbox_for_every_email"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='delivery',
-            name='kind',
-            field=models.CharField(choices=[('reminder', 'Meeting reminder'), ('digest', 'Weekly digest'), ('summary', 'Session summary'), ('review', 'Response or reply to learning'), ('invitation', 'Invitation'), ('join_request', 'Request to join a forum'), ('join_decision', 'Answer to a request to join'), ('action', 'Action agreed in a session'), ('account', 'Account email (sign-in, password, address)'), ('story_link', 'Private link for a story someone told'), ('story_chosen', 'A told story chosen by a panel')], max_length=20),
+            model_name="delivery",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reminder", "Meeting reminder"),
+                    ("digest", "Weekly digest"),
+                    ("summary", "Session summary"),
+                    ("review", "Response or reply to learning"),
+                    ("invitation", "Invitation"),
+                    ("join_request", "Request to join a forum"),
+                    ("join_decision", "Answer to a request to join"),
+                    ("action", "Action agreed in a session"),
+                    ("account", "Account email (sign-in, password, address)"),
+                    ("story_link", "Private link for a story someone told"),
+                    ("story_chosen", "A told story chosen by a panel"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
