@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "privacy",
     "reminders",
     "stories",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +117,35 @@ BENCH = env_bool("BENCH")
 if BENCH:
     INSTALLED_APPS.append("bench")
     MIDDLEWARE.insert(0, "bench.querycount.QueryCountHeaderMiddleware")
+
+# The API (api app): personal access tokens, every read through the same visible_to as the
+# pages; throttled per person (or per address without a token) in the shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.AccessTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.TokenScopeAllows"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANONYMOUS", "120/minute"),
+        "user": env_str("API_RATE_TOKEN", "600/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HLS Forum API",
+    "DESCRIPTION": "Places, organisations, commissioners, forums, sessions, learning and the "
+    "transparency register, as far as the token's person may see them.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 ROOT_URLCONF = "hls_forum.urls"
 WSGI_APPLICATION = "hls_forum.wsgi.application"

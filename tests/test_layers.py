@@ -20,6 +20,7 @@ LAYERS = [
     "talking_points",
     "stories",
     "reminders",
+    "api",
     "bench",
 ]
 ROOT = Path(settings.BASE_DIR)

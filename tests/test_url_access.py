@@ -35,6 +35,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.models import AccessToken
 from partnerships import services
 from partnerships.models import CommissionerProfile, Membership
 from privacy.models import DataExport
@@ -144,6 +145,15 @@ def told_story_pk(world: World) -> dict[str, Any]:
 def story_round(world: World) -> dict[str, Any]:
     made = StoryRound.objects.create(place=world.place, title="Spring", domains_text="Lives")
     return {"pk": made.pk}
+
+
+def own_token(world: World) -> dict[str, Any]:
+    made = AccessToken.objects.create(user=world.member_a, name="Ours", token_hash="0" * 64)
+    return {"pk": made.pk}
+
+
+def public_commission_pk(world: World) -> dict[str, Any]:
+    return commission(public=True)(world)
 
 
 def told_story_token(world: World) -> dict[str, Any]:
@@ -787,6 +797,30 @@ ROUTES: dict[str, Route] = {
         get=partnership(200),
         kwargs=story_round,
         post=partnership(200),  # nothing to do
+    ),
+    # --- The API (api/urls.py): JSON. A browser session is not a token, so every persona
+    # reads as the public does: public objects, and 404 for the rest. ----------------------
+    "api:schema": Route(get=everyone(200)),
+    "api:place-list": Route(get=everyone(200)),
+    "api:place-detail": Route(get=everyone(200), kwargs=place_slug),
+    "api:organisation-list": Route(get=everyone(200)),
+    "api:organisation-detail": Route(get=everyone(200), kwargs=org_a_slug),
+    "api:commissioner-list": Route(get=everyone(200)),
+    "api:commissioner-detail": Route(get=everyone(200), kwargs=commissioner_pk),
+    "api:forum-list": Route(get=everyone(200)),
+    "api:forum-detail": Route(get=everyone(200), kwargs=forum_slug),
+    "api:session-list": Route(get=everyone(200)),
+    "api:session-detail": Route(get=everyone(404), kwargs=planned_session),
+    "api:commission-list": Route(get=everyone(200)),
+    "api:commission-detail": Route(get=everyone(200), kwargs=public_commission_pk),
+    "api:learning-list": Route(get=everyone(200), post=everyone(401)),
+    "api:learning-detail": Route(get=everyone(200), kwargs=entry_at("public")),
+    "api:learning-detail [organisation]": Route(get=everyone(404), kwargs=entry_at("organisation")),
+    "api:tokens": Route(get=signed_in(200), post=signed_in(400)),  # an empty form
+    "api:token_revoke": Route(
+        get=only({"member_a": 200}, others=404),
+        kwargs=own_token,
+        post=only({"member_a": 302}, others=404),
     ),
 }
 

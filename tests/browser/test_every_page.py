@@ -45,6 +45,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 320, "height": 640}
 LARGE_TEXT_PHONE = {"width": 390, "height": 844}
 
+API_KINDS = ("place", "organisation", "commissioner", "forum", "session", "commission", "learning")
 # GET answers that are not pages for a person to read: files, feeds and fragments.
 NOT_PAGES = {
     "healthz": "plain text for the load balancer",
@@ -55,6 +56,13 @@ NOT_PAGES = {
     "talking_points:learning_feed": "an Atom feed",
     "reminders:forum_calendar": "an iCalendar file",
     "talking_points:session_poll": "the live page's polled part (checked as that page)",
+    **{
+        f"api:{name}": "JSON for partners' own systems"
+        for name in (
+            "schema",
+            *(f"{kind}-{view}" for kind in API_KINDS for view in ("list", "detail")),
+        )
+    },
 }
 # Outside our namespaces but ours to draw: sign-in, sign-up and two-step set-up. (Django's
 # own admin is left to Django.)
