@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talking_points",
     "privacy",
     "reminders",
+    "decisions",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "outbox.sweep",
         "schedule": 300.0,
         "options": {"expires": 240},
+    },
+    # Reminds people of decisions and experiments due for review (decisions app; idempotent).
+    "decisions-remind-reviews": {
+        "task": "decisions.remind_reviews",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
 }
 
