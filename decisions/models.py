@@ -2,10 +2,12 @@
 and experiments are looked at again on their review date.
 
 Anonymous rounds: a :class:`Position` in an anonymous round has no ``attendance``, no
-timestamp, and a random (UUID) key, so neither a link nor the order of rows ties it to
-anyone. Double voting is stopped by a separate :class:`TakingPart` row ("this person has
-given a position in this round"), which holds no position. The two are written in one
-transaction, but nothing stored in either points at the other.
+timestamp, and a random (UUID) key, as have its :class:`Dots`, so no column and no key order
+ties it to anyone. Double voting is stopped by a separate :class:`TakingPart` row ("this
+person has given a position in this round"), which holds no position. The two are written in
+one transaction; so that neither the table's physical order nor the writing transaction
+(PostgreSQL's ``xmin``) pairs them up, each new anonymous position rewrites all of that
+round's positions in a random order (``services._shuffle_anonymous``).
 """
 
 from __future__ import annotations
@@ -196,8 +198,9 @@ class Position(models.Model):
 
 
 class Dots(models.Model):
-    """Dots one position placed on one option."""
+    """Dots one position placed on one option (a random key, like the position's)."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="dots")
     option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="dots")
     count = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MAX_DOTS)])

@@ -4,6 +4,7 @@ experiments on their review date. Every write is here, inside one transaction.""
 from __future__ import annotations
 
 import datetime
+import random
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -154,6 +155,21 @@ def position_give(
         Dots.objects.bulk_create(
             [Dots(position=position, option_id=pk, count=n) for pk, n in placed.items() if n]
         )
+        if locked.anonymous:
+            _shuffle_anonymous(locked)
+
+
+def _shuffle_anonymous(locked: Round) -> None:
+    """Write all of an anonymous round's positions (and dots) again, in a random order, in
+    this transaction: afterwards their physical order and their writing transaction say
+    nothing about who gave which, only that the latest person gave one of them."""
+    positions = list(Position.objects.filter(round=locked))
+    dots = list(Dots.objects.filter(position__round=locked))
+    Position.objects.filter(round=locked).delete()  # and their dots
+    random.shuffle(positions)
+    random.shuffle(dots)
+    Position.objects.bulk_create(positions)
+    Dots.objects.bulk_create(dots)
 
 
 def _check_dots(locked: Round, dots: Mapping[int, int]) -> dict[int, int]:

@@ -111,6 +111,34 @@ def _round_page(
         return render(request, "decisions/round_detail.html", context, status=status)
 
 
+def _round_fragment(
+    request: HttpRequest, round: Round, *, notice: str = "", error: str = "", **bound: Any
+) -> HttpResponse:
+    """The round's card as the live page shows it, for an htmx swap (status 200, errors
+    inside, as htmx swaps only successful answers)."""
+    user: Any = request.user
+    session = round.session
+    membership = session_membership(user, session)
+    mine = session.attendances.filter(user=user).values_list("pk", flat=True).first()
+    view = round_views([round], user, mine)[0]
+    is_facilitator = membership is not None and membership.role == ForumRole.FACILITATOR
+    context = {
+        "view": view,
+        "live": True,
+        "names_visible": True,
+        "is_member": True,
+        "is_facilitator": is_facilitator,
+        "my_user_id": user.pk,
+        "position_form": bound.get("position_form") or forms.PositionForm(round=round),
+        "amend_form": forms.AmendForm(round=round) if is_facilitator else None,
+        "end_form": forms.EndForm(round=round) if is_facilitator else None,
+        "notice": notice,
+        "error": error,
+    }
+    with timezone.override(session.forum.place.tz):
+        return render(request, "decisions/_round.html", context)
+
+
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A round, fetched through ``Round.objects.visible_to``: whoever may read its session."""
@@ -133,9 +161,17 @@ def position_give(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 dots=data.get("dots"),
             )
         except services.DecisionError as exc:
+            if request.htmx:
+                round.refresh_from_db()
+                return _round_fragment(request, round, error=str(exc))
             return _round_page(request, round, status=409, error=str(exc))
+        if request.htmx:
+            round.refresh_from_db()
+            return _round_fragment(request, round, notice="Your position was recorded.")
         messages.success(request, "Your position was recorded.")
         return _back_to_round(round)
+    if request.htmx:
+        return _round_fragment(request, round, position_form=form)
     return _round_page(request, round, status=400, position_form=form)
 
 

@@ -10,7 +10,15 @@ from django.db import connection
 from django.utils import timezone
 
 from decisions import services
-from decisions.models import DecisionReviewDate, Position, ReviewReminder, RoundStatus, TakingPart
+from decisions.models import (
+    DecisionReviewDate,
+    Position,
+    ReviewReminder,
+    Round,
+    RoundStatus,
+    TakingPart,
+)
+from outbox import services as outbox
 from outbox.models import Delivery, DeliveryKind
 from talking_points import services as session_services
 from talking_points.models import Attendance, LearningEntry
@@ -252,7 +260,7 @@ def test_nothing_changes_once_the_session_has_closed(live: SessionWorld) -> None
 # --- Review reminders -------------------------------------------------------------------
 
 
-def test_review_reminders_are_sent_once(live: SessionWorld, settings: object) -> None:
+def test_review_reminders_are_sent_once(live: SessionWorld) -> None:
     r = consent_round(live)
     services.position_give(round=r, user=live.member_a, stance="consent")
     today = timezone.localdate()
@@ -268,11 +276,12 @@ def test_review_reminders_are_sent_once(live: SessionWorld, settings: object) ->
     )
     mail.outbox.clear()
 
-    with pytest.MonkeyPatch.context():
-        first = services.reminders_dispatch(today=today)
-        second = services.reminders_dispatch(today=today)
-
+    first = services.reminders_dispatch(today=today)
     rows = Delivery.objects.filter(kind=DeliveryKind.REVIEW_DUE)
+    outbox.deliveries_send_now(rows.values_list("pk", flat=True))
+    second = services.reminders_dispatch(today=today)
+    outbox.deliveries_send_now(rows.values_list("pk", flat=True))
+
     at_table = set(
         Attendance.objects.filter(session=live.session).values_list("user_id", flat=True)
     )
@@ -282,6 +291,13 @@ def test_review_reminders_are_sent_once(live: SessionWorld, settings: object) ->
     assert rows.count() == len(at_table) + len(org_a)
     assert ReviewReminder.objects.filter(decision=decision).count() == 1
     assert ReviewReminder.objects.filter(entry=experiment).count() == 1
+    assert len(mail.outbox) == len(at_table) + len(org_a)
+    subjects = {m.subject for m in mail.outbox}
+    assert subjects == {
+        f"Time to look again: {decision.text}",
+        "Time to look again: Drop-in on Saturdays",
+    }
+    assert all(m.alternatives for m in mail.outbox)
 
 
 def test_a_new_review_date_is_a_new_reminder(live: SessionWorld) -> None:
@@ -328,3 +344,23 @@ def test_a_review_links_learning_and_sets_the_next_date(live: SessionWorld) -> N
 
     assert list(look_back.learning.all()) == [entry]
     assert DecisionReviewDate.objects.get(decision=decision).review_on == next_date
+
+
+def test_anonymous_dot_votes_keep_every_dot_through_the_reshuffle(live: SessionWorld) -> None:
+    r = services.round_start(
+        session=live.session,
+        by=live.facilitator,
+        method="dots",
+        proposal="Where first?",
+        options=["Housing", "Food"],
+        anonymous=True,
+    )
+    housing, food = r.options.all()
+    services.position_give(round=r, user=live.member_a, dots={food.pk: 2, housing.pk: 1})
+    services.position_give(round=r, user=live.member_b, dots={food.pk: 3})
+
+    result = services.tally(Round.objects.get(pk=r.pk))
+
+    assert [(o.text, n) for o, n in result.options] == [("Food", 5), ("Housing", 1)]
+    assert Position.objects.filter(round=r, attendance__isnull=False).count() == 0
+    assert TakingPart.objects.filter(round=r).count() == 2

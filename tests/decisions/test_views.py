@@ -96,8 +96,7 @@ def test_only_the_facilitator_starts_and_ends_rounds(live: SessionWorld) -> None
     )
     assert member.post(reverse("decisions:round_end", args=[r.pk]), {}).status_code == 403
     assert (
-        member.post(reverse("decisions:proposal_amend", args=[r.pk]), {"proposal": "X"})
-        .status_code
+        member.post(reverse("decisions:proposal_amend", args=[r.pk]), {"proposal": "X"}).status_code
         == 403
     )
 
@@ -108,8 +107,9 @@ def test_outsiders_see_nothing(live: SessionWorld) -> None:
 
     assert outsider.get(reverse("decisions:round_detail", args=[r.pk])).status_code == 404
     assert (
-        outsider.post(reverse("decisions:position_give", args=[r.pk]), {"stance": "consent"})
-        .status_code
+        outsider.post(
+            reverse("decisions:position_give", args=[r.pk]), {"stance": "consent"}
+        ).status_code
         == 404
     )
     assert client_for(None).get(reverse("decisions:round_detail", args=[r.pk])).status_code == 404
@@ -213,3 +213,19 @@ def test_only_the_organisation_reviews_its_experiment(live: SessionWorld) -> Non
     assert client_for(live.member_a).post(url, {"learned": "Few came."}).status_code == 302
     assert client_for(None).get(url).status_code == 404
     assert "Few came." in client_for(live.member_b).get(url).content.decode()
+
+
+def test_htmx_swaps_the_round_in_place(live: SessionWorld) -> None:
+    r = start(live)
+    url = reverse("decisions:position_give", args=[r.pk])
+    a = client_for(live.member_a)
+
+    bad = a.post(url, {"stance": "objection"}, HTTP_HX_REQUEST="true")
+    good = a.post(url, {"stance": "consent"}, HTTP_HX_REQUEST="true")
+    again = a.post(url, {"stance": "consent"}, HTTP_HX_REQUEST="true")
+
+    assert bad.status_code == good.status_code == again.status_code == 200
+    assert "Say why you object." in bad.content.decode()
+    assert "Your position was recorded." in good.content.decode()
+    assert "already given your position" in again.content.decode()
+    assert Position.objects.count() == 1
