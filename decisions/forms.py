@@ -47,7 +47,8 @@ class RoundStartForm(plain.Form):
         initial=DEFAULT_DOTS,
         required=False,
     )
-    anonymous = forms.BooleanField(
+    # Not "anonymous": the live page's contribution form has a checkbox of that name.
+    anonymous_positions = forms.BooleanField(
         label="Keep positions anonymous",
         required=False,
         help_text="Nobody, the facilitator included, can see who said what; who took part is kept.",

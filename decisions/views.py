@@ -65,7 +65,7 @@ def round_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 method=data["method"],
                 proposal=data["proposal"],
-                anonymous=data["anonymous"],
+                anonymous=data["anonymous_positions"],
                 dots_each=data["dots_each"],
                 options=data["option_list"],
             )

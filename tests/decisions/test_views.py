@@ -67,7 +67,7 @@ def test_an_objection_without_a_reason_is_refused_on_the_page(live: SessionWorld
 
 
 def test_anonymous_positions_show_no_names(live: SessionWorld) -> None:
-    r = start(live, anonymous="on")
+    r = start(live, anonymous_positions="on")
     client_for(live.member_a).post(
         reverse("decisions:position_give", args=[r.pk]),
         {"stance": "objection", "reason": "Too far."},
