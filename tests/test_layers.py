@@ -18,6 +18,7 @@ LAYERS = [
     "privacy",
     "partnerships",
     "talking_points",
+    "stories",
     "decisions",
     "reminders",
     "bench",
@@ -62,15 +63,6 @@ def _loaded(tag: str) -> list[str]:
     return words[words.index("from") + 1 :] if "from" in words else words
 
 
-# Extension points: a lower app's page includes a higher app's panel by name, in one line, and
-# the panel renders from that app's own template tag (so no lower view or module imports it).
-# Each is listed exactly: (the including template, the included template).
-EXTENSION_POINTS = {
-    ("templates/talking_points/sessions/session_live.html", "decisions/_session_live.html"),
-    ("templates/talking_points/sessions/session_summary.html", "decisions/_session_summary.html"),
-}
-
-
 def upward_uses() -> list[str]:
     libraries = _tag_libraries()
     problems = []
@@ -83,9 +75,7 @@ def upward_uses() -> list[str]:
             if name in libraries
         ]
         used += [
-            (f"template {name!r}", _owner_of_name(name))
-            for name in USES_TEMPLATE.findall(text)
-            if (str(path.relative_to(ROOT)), name) not in EXTENSION_POINTS
+            (f"template {name!r}", _owner_of_name(name)) for name in USES_TEMPLATE.findall(text)
         ]
         for what, app in used:
             if LAYERS.index(app) > LAYERS.index(owner):
