@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "api",
+    "decisions",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +286,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "outbox.sweep",
         "schedule": 300.0,
         "options": {"expires": 240},
+    },
+    # Reminds people of decisions and experiments due for review (decisions app; idempotent).
+    "decisions-remind-reviews": {
+        "task": "decisions.remind_reviews",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
 }
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("stories.urls")),
     path("", include("api.urls")),
+    path("", include("decisions.urls")),
 ]
 
 if apps.is_installed("bench"):  # only with BENCH=1: never in production

@@ -27,6 +27,7 @@ class DeliveryKind(models.TextChoices):
     ACCOUNT = "account", "Account email (sign-in, password, address)"
     STORY_LINK = "story_link", "Private link for a story someone told"
     STORY_CHOSEN = "story_chosen", "A told story chosen by a panel"
+    REVIEW_DUE = "review_due", "A decision or experiment due for review"
 
 
 # Kinds whose row carries a secret (a code, a private link): its words are deleted once sent.
@@ -42,6 +43,7 @@ ABOUT_KINDS = [
     DeliveryKind.JOIN_REQUEST,
     DeliveryKind.JOIN_DECISION,
     DeliveryKind.ACTION,
+    DeliveryKind.REVIEW_DUE,
 ]
 
 

@@ -19,6 +19,7 @@ LAYERS = [
     "partnerships",
     "talking_points",
     "stories",
+    "decisions",
     "reminders",
     "api",
     "bench",

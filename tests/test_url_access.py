@@ -405,6 +405,58 @@ def delivery_pk(world: World) -> dict[str, Any]:
 
 # --- The registry -------------------------------------------------------------------------------
 
+# Decisions (decisions/urls.py): rounds in world.forum's sessions; the facilitator opened the
+# session, so they are at the table.
+
+
+def decision_round(session: Session, world: World, *, answered: str = "") -> Any:
+    from decisions import services as decision_services
+
+    made = decision_services.round_start(
+        session=session, by=world.facilitator, method="consent", proposal="Meet at the library."
+    )
+    if answered:
+        decision_services.position_give(
+            round=made, user=world.facilitator, stance=answered, reason="No ramp."
+        )
+    return made
+
+
+def live_round(world: World) -> dict[str, Any]:
+    return {"pk": decision_round(live(world), world).pk}
+
+
+def answered_round(world: World) -> dict[str, Any]:
+    return {"pk": decision_round(live(world), world, answered="consent").pk}
+
+
+def public_round(world: World) -> dict[str, Any]:
+    session = live(world)
+    made = decision_round(session, world)
+    session_services.session_close(session=session, by=world.facilitator)
+    session_services.session_publish(session=session, visibility="public", by=world.facilitator)
+    return {"pk": made.pk}
+
+
+def live_objection(world: World) -> dict[str, Any]:
+    made = decision_round(live(world), world, answered="objection")
+    return {"pk": made.pk, "position": made.positions.get().pk}
+
+
+def public_decision(world: World) -> dict[str, Any]:
+    session = live(world)
+    decision = session_services.decision_record(
+        session=session, by=world.facilitator, text="Meet at the library from now on."
+    )
+    session_services.session_close(session=session, by=world.facilitator)
+    session_services.session_publish(session=session, visibility="public", by=world.facilitator)
+    return {"pk": decision.pk}
+
+
+def place_experiment(world: World) -> dict[str, Any]:
+    return {"pk": entry(world, "place", kind="experiment").pk}
+
+
 ROUTES: dict[str, Route] = {
     # --- Foundation (hls_forum/urls.py, partnerships/urls.py) ----------------------------------
     "home": Route(get=everyone(200)),
@@ -821,6 +873,42 @@ ROUTES: dict[str, Route] = {
         get=only({"member_a": 200}, others=404),
         kwargs=own_token,
         post=only({"member_a": 302}, others=404),
+    ),
+    # --- Decisions (decisions/urls.py) ------------------------------------------------------
+    "decisions:round_start": Route(
+        get=forum_members(200), kwargs=live_session, post=forum_members(400)
+    ),
+    "decisions:round_detail [live]": Route(get=seen_by("facilitator"), kwargs=live_round),
+    "decisions:round_detail [closed, public]": Route(get=everyone(200), kwargs=public_round),
+    "decisions:position_give": Route(
+        get=signed_in(405), kwargs=live_round, post=forum_members(400)
+    ),
+    "decisions:objection_withdraw": Route(
+        get=signed_in(405), kwargs=live_objection, post=forum_members(302)
+    ),
+    "decisions:proposal_amend": Route(
+        get=signed_in(405), kwargs=live_round, post=forum_members(400)
+    ),
+    "decisions:round_end": Route(
+        get=signed_in(405), kwargs=answered_round, post=forum_members(302)
+    ),
+    "decisions:decision_detail [live]": Route(get=seen_by("facilitator"), kwargs=live_decision),
+    "decisions:decision_detail [closed, public]": Route(get=everyone(200), kwargs=public_decision),
+    "decisions:decision_review_date": Route(
+        get=signed_in(405), kwargs=live_decision, post=forum_members(302)
+    ),
+    "decisions:decision_look_back": Route(
+        get=signed_in(405), kwargs=live_decision, post=forum_members(400)
+    ),
+    "decisions:experiment_review": Route(
+        get=seen_by(*PARTNERSHIP),
+        kwargs=place_experiment,
+        # Organisation A records a review (an empty one is explained); partners who can read
+        # it are refused; nobody else learns it exists.
+        post={
+            **seen_by(*PARTNERSHIP, status=403),
+            **each(ORG_A, 400),
+        },
     ),
 }
 

@@ -77,12 +77,13 @@ LIVE_PAGE = {
     # who was at the table, and (some decisions rest on learning) the learning each rests
     # on and links to, as the reader may see it. Cold: also the session and the person, and
     # what was said, the agenda, attendance and actions, which are cached by
-    # Session.version.
-    "participant": (13, 10),
+    # Session.version. Plus the decisions panel's rounds (none here; see
+    # tests/decisions/test_queries.py for a session with rounds).
+    "participant": (14, 11),
     # ... and the voice balance, and the facilitator's forms: which agenda item, which
     # learning a decision rests on, who does an action, after which decision, and the
     # talking points to add.
-    "facilitator": (20, 17),
+    "facilitator": (21, 18),
     "outsider": (3, 1),  # 404: the session is not one they may read
     "anonymous": (1, 1),  # 404
 }
