@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talking_points",
     "privacy",
     "reminders",
+    "doors",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "outbox.sweep",
         "schedule": 300.0,
         "options": {"expires": 240},
+    },
+    # Office hours tomorrow: a reminder to both people, once each (doors app).
+    "doors-booking-reminders": {
+        "task": "doors.booking_reminders",
+        "schedule": 900.0,
+        "options": {"expires": 720},
     },
 }
 
