@@ -135,6 +135,7 @@ TEMPLATES = [
             "libraries": {
                 "account_pages": "hls_forum.templatetags.account_pages",
                 "timestamps": "hls_forum.templatetags.timestamps",
+                "panels": "hls_forum.templatetags.panels",
             },
         },
     }
