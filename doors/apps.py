@@ -9,11 +9,11 @@ class DoorsConfig(AppConfig):
     verbose_name = "Office hours and visits"
 
     def ready(self) -> None:
-        from hls_forum import panels
+        from hls_forum import slots
 
         from . import emails, privacy_data
 
         emails.register()
         privacy_data.register()
-        panels.register("commissioner_profile", "doors/_commissioner_office_hours.html")
-        panels.register("place_picture", "doors/_place_visits.html")
+        slots.register("commissioner_page", "doors/_commissioner_office_hours.html")
+        slots.register("place_picture", "doors/_place_visits.html")

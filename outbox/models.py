@@ -30,6 +30,12 @@ class DeliveryKind(models.TextChoices):
     OFFICE_HOURS_CANCELLED = "booking_cancelled", "Office hours cancelled"
     VISIT = "visit", "Invitation to visit"
     VISIT_ANSWER = "visit_answer", "Answer to an invitation to visit"
+    STORY_LINK = "story_link", "Private link for a story someone told"
+    STORY_CHOSEN = "story_chosen", "A told story chosen by a panel"
+
+
+# Kinds whose row carries a secret (a code, a private link): its words are deleted once sent.
+SECRET_KINDS = [DeliveryKind.ACCOUNT, DeliveryKind.STORY_LINK]
 
 
 # Kinds whose row is about one thing (a session, a review, an invitation…), named by

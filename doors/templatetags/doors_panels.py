@@ -1,4 +1,4 @@
-"""The panels office hours and visits add to other apps' pages (see hls_forum/panels.py):
+"""The panels office hours and visits add to other apps' pages (see hls_forum/slots.py):
 the commissioner's profile and the place picture. A constant number of queries each."""
 
 from __future__ import annotations

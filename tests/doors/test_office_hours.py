@@ -241,7 +241,7 @@ def test_reminders_go_once_the_day_before(world: World) -> None:
     services.reminders_queue(now=day_before + datetime.timedelta(hours=1))
 
     rows = Delivery.objects.filter(kind=DeliveryKind.OFFICE_HOURS_REMINDER)
-    assert sorted(rows.values_list("about_id", flat=True)) == [booking.pk, booking.pk]
+    assert list(rows.values_list("about_id", flat=True)) == [booking.pk, booking.pk]
     assert late.pk not in rows.values_list("about_id", flat=True)
     sent = send_all()
     assert sorted(m.to[0] for m in sent) == sorted([world.member_a.email, world.commissioner.email])
