@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "api",
     "decisions",
+    "doors",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +293,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "decisions.remind_reviews",
         "schedule": 3600.0,
         "options": {"expires": 3000},
+    },
+    # Office hours tomorrow: a reminder to both people, once each (doors app).
+    "doors-booking-reminders": {
+        "task": "doors.booking_reminders",
+        "schedule": 900.0,
+        "options": {"expires": 720},
     },
 }
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("stories.urls")),
     path("", include("api.urls")),
     path("", include("decisions.urls")),
+    path("", include("doors.urls")),
 ]
 
 if apps.is_installed("bench"):  # only with BENCH=1: never in production

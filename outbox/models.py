@@ -25,6 +25,11 @@ class DeliveryKind(models.TextChoices):
     JOIN_DECISION = "join_decision", "Answer to a request to join"
     ACTION = "action", "Action agreed in a session"
     ACCOUNT = "account", "Account email (sign-in, password, address)"
+    OFFICE_HOURS_BOOKED = "booking", "Office hours booked"
+    OFFICE_HOURS_REMINDER = "booking_reminder", "Office hours tomorrow"
+    OFFICE_HOURS_CANCELLED = "booking_cancelled", "Office hours cancelled"
+    VISIT = "visit", "Invitation to visit"
+    VISIT_ANSWER = "visit_answer", "Answer to an invitation to visit"
     STORY_LINK = "story_link", "Private link for a story someone told"
     STORY_CHOSEN = "story_chosen", "A told story chosen by a panel"
     REVIEW_DUE = "review_due", "A decision or experiment due for review"
@@ -44,6 +49,11 @@ ABOUT_KINDS = [
     DeliveryKind.JOIN_DECISION,
     DeliveryKind.ACTION,
     DeliveryKind.REVIEW_DUE,
+    DeliveryKind.OFFICE_HOURS_BOOKED,
+    DeliveryKind.OFFICE_HOURS_REMINDER,
+    DeliveryKind.OFFICE_HOURS_CANCELLED,
+    DeliveryKind.VISIT,
+    DeliveryKind.VISIT_ANSWER,
 ]
 
 

@@ -20,6 +20,7 @@ LAYERS = [
     "talking_points",
     "stories",
     "decisions",
+    "doors",
     "reminders",
     "api",
     "bench",

@@ -401,6 +401,40 @@ def delivery_pk(world: World) -> dict[str, Any]:
     return {"pk": failed_delivery(world).pk}
 
 
+def office_hours_slot(world: World) -> dict[str, Any]:
+    from doors.models import OfficeHourSlot
+
+    slot = OfficeHourSlot.objects.create(
+        commissioner=CommissionerProfile.objects.get(user=world.commissioner),
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        mode="online",
+        online_link="https://meet.example.org/office-hours",
+    )
+    return {"pk": slot.pk}
+
+
+def office_hours_booking(world: World) -> dict[str, Any]:
+    from doors import services as doors
+
+    booking = doors.booking_create(
+        slot_id=office_hours_slot(world)["pk"], partner=world.member_a, topic="Our grant"
+    )
+    return {"pk": booking.pk}
+
+
+def visit_to_org_a(world: World) -> dict[str, Any]:
+    from doors import services as doors
+
+    visit = doors.visit_invite(
+        organisation=world.org_a,
+        place=world.place,
+        guest=CommissionerProfile.objects.get(user=world.commissioner),
+        by=world.lead_a,
+        proposed_dates="Any Tuesday",
+    )
+    return {"pk": visit.pk}
+
+
 # --- Known bugs (strict xfails: a persona's case listed in a route's known_bugs) -----------
 
 # --- The registry -------------------------------------------------------------------------------
@@ -909,6 +943,49 @@ ROUTES: dict[str, Route] = {
             **seen_by(*PARTNERSHIP, status=403),
             **each(ORG_A, 400),
         },
+    ),
+    # --- Office hours and visits (doors/urls.py) ---------------------------------------------
+    # Office hours are booked by partners from voluntary organisations in the places the
+    # commissioner covers: others in the partnership see the time but may not book it.
+    "doors:slot_new": Route(get=only({"commissioner": 200}), post=only({"commissioner": 200})),
+    "doors:slot_book": Route(
+        get=only({**each(("member_a", "lead_a", "member_b"), 200), "staff": 404}),
+        kwargs=office_hours_slot,
+        post=only({**each(("member_a", "lead_a", "member_b"), 302), "staff": 404}),
+        post_data={"topic": "Our grant"},
+    ),
+    "doors:slot_remove": Route(
+        get=only({"commissioner": 200, "staff": 404}),
+        kwargs=office_hours_slot,
+        post=only({"commissioner": 302, "staff": 404}),
+    ),
+    "doors:bookings": Route(get=signed_in(200)),
+    "doors:booking_cancel": Route(
+        get=only(each(("member_a", "commissioner"), 200), others=404),
+        kwargs=office_hours_booking,
+        post=only(each(("member_a", "commissioner"), 302), others=404),
+    ),
+    "doors:visits": Route(get=signed_in(200)),
+    "doors:visit_new": Route(
+        get=only(each(("member_a", "lead_a", "member_b"), 200)),
+        post=only(each(("member_a", "lead_a", "member_b"), 200)),
+    ),
+    "doors:visit_detail": Route(
+        get=only(each(("member_a", "lead_a", "commissioner"), 200), others=404),
+        kwargs=visit_to_org_a,
+    ),
+    "doors:visit_answer": Route(
+        get=signed_in(405),
+        kwargs=visit_to_org_a,
+        post=only({"commissioner": 302, **each(ORG_A, 403)}, others=404),
+        post_data={"accept": "yes", "visit_date": "2027-03-09"},
+    ),
+    "doors:visit_learning": Route(
+        get=signed_in(405),
+        kwargs=visit_to_org_a,
+        # Not accepted yet: the organisation's members are sent back to the visit.
+        post=only({"commissioner": 403, **each(ORG_A, 302)}, others=404),
+        post_data={"learned": "A lot"},
     ),
 }
 

@@ -22,6 +22,7 @@ LOADERS = [
     "reminders.demo",
     "stories.demo",
     "decisions.demo",
+    "doors.demo",
     # Last: two-step sign-in keys for every demo commissioner and staff person.
     "partnerships.demo_two_step",
 ]
