@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talking_points",
     "privacy",
     "reminders",
+    "threads",
 ]
 
 MIDDLEWARE = [
@@ -476,3 +477,12 @@ REMINDERS_SENDING_TIMEOUT = env_int("REMINDERS_SENDING_TIMEOUT", 600)
 REMINDERS_REQUEUE_AFTER = env_int("REMINDERS_REQUEUE_AFTER", 900)
 REMINDERS_RETRY_BASE_SECONDS = env_int("REMINDERS_RETRY_BASE_SECONDS", 60)
 REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)
+
+# Conversations: reply by email. Replies go to reply+<signed token>@REPLY_DOMAIN (default:
+# the SITE_URL's host); `manage.py receive_mail` listens for them on REPLY_SMTP_HOST:PORT,
+# and Mailgun's inbound route may POST them to /conversations/inbound/mailgun/ instead
+# (signed with MAILGUN_WEBHOOK_SIGNING_KEY; without it that endpoint is off).
+REPLY_DOMAIN = env_str("REPLY_DOMAIN")
+REPLY_SMTP_HOST = env_str("REPLY_SMTP_HOST", "127.0.0.1")
+REPLY_SMTP_PORT = env_int("REPLY_SMTP_PORT", 2525)
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY")}

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ThreadsConfig(AppConfig):
+    name = "threads"
+    verbose_name = "Conversations between meetings"
+
+    def ready(self) -> None:
+        from . import emails, privacy_data, webhooks
+
+        privacy_data.register()
+        emails.register()
+        webhooks.connect()
