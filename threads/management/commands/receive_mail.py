@@ -3,6 +3,7 @@ relay to hand mail for ``reply+…@REPLY_DOMAIN`` to. Stops on Ctrl-C or SIGTERM
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from typing import Any
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.REPLY_SMTP_PORT)
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
+        # aiosmtpd logs every connection at INFO: keep only its warnings.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         stop = threading.Event()
         server = controller(host=host, port=port)
         server.start()
