@@ -118,8 +118,8 @@ def grow(world: World) -> None:
             sent_at=now,
         )
     for thread in Thread.objects.all():
-        for who in (world.facilitator, member):
-            Post.objects.create(thread=thread, author=who, body="Grown post")
+        for writer in (world.facilitator, member):
+            Post.objects.create(thread=thread, author=writer, body="Grown post")
     Thread.objects.create(forum=forum, title=f"Grown thread {n}", started_by=world.facilitator)
 
 

@@ -7,7 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from partnerships.models import Forum
+from partnerships.models import Forum, User
 from talking_points.models import LearningEntry
 
 from .models import Follower, Post, Thread
@@ -20,7 +20,7 @@ FORUM_TALK = [
 ]
 
 
-def _thread(*, title: str, posts: list[tuple[object, str]], **on: object) -> None:
+def _thread(*, title: str, posts: list[tuple[User, str]], **on: object) -> None:
     if Thread.objects.filter(title=title, **on).exists() or not posts:
         return
     start = timezone.now() - datetime.timedelta(days=2)
