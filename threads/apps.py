@@ -6,8 +6,9 @@ class ThreadsConfig(AppConfig):
     verbose_name = "Conversations between meetings"
 
     def ready(self) -> None:
-        from . import emails, privacy_data, webhooks
+        from . import emails, parts, privacy_data, webhooks
 
         privacy_data.register()
         emails.register()
+        parts.register()
         webhooks.connect()
