@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "api",
     "decisions",
     "doors",
+    "threads",
 ]
 
 MIDDLEWARE = [
@@ -532,3 +533,12 @@ REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)
 # not counted as an attempt, until the email has waited OUTBOX_UNREACHABLE_GIVE_UP_SECONDS.
 OUTBOX_UNREACHABLE_RETRY_SECONDS = env_int("OUTBOX_UNREACHABLE_RETRY_SECONDS", 20)
 OUTBOX_UNREACHABLE_GIVE_UP_SECONDS = env_int("OUTBOX_UNREACHABLE_GIVE_UP_SECONDS", 6 * 3600)
+
+# Conversations: reply by email. Replies go to reply+<signed token>@REPLY_DOMAIN (default:
+# the SITE_URL's host); `manage.py receive_mail` listens for them on REPLY_SMTP_HOST:PORT,
+# and Mailgun's inbound route may POST them to /conversations/inbound/mailgun/ instead
+# (signed with MAILGUN_WEBHOOK_SIGNING_KEY; without it that endpoint is off).
+REPLY_DOMAIN = env_str("REPLY_DOMAIN")
+REPLY_SMTP_HOST = env_str("REPLY_SMTP_HOST", "127.0.0.1")
+REPLY_SMTP_PORT = env_int("REPLY_SMTP_PORT", 2525)
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY")}

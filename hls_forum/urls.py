@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("decisions.urls")),
     path("", include("doors.urls")),
+    path("", include("threads.urls")),
 ]
 
 if apps.is_installed("bench"):  # only with BENCH=1: never in production

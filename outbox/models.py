@@ -33,6 +33,8 @@ class DeliveryKind(models.TextChoices):
     STORY_LINK = "story_link", "Private link for a story someone told"
     STORY_CHOSEN = "story_chosen", "A told story chosen by a panel"
     REVIEW_DUE = "review_due", "A decision or experiment due for review"
+    THREAD_POST = "thread_post", "New post in a conversation"
+    THREAD_REFUSED = "thread_refused", "Reply by email refused"
 
 
 # Kinds whose row carries a secret (a code, a private link): its words are deleted once sent.
@@ -54,6 +56,8 @@ ABOUT_KINDS = [
     DeliveryKind.OFFICE_HOURS_CANCELLED,
     DeliveryKind.VISIT,
     DeliveryKind.VISIT_ANSWER,
+    DeliveryKind.THREAD_POST,
+    DeliveryKind.THREAD_REFUSED,
 ]
 
 

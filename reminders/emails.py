@@ -20,6 +20,7 @@ from django.utils.html import escape
 from outbox import emails as outbox_emails
 from outbox.emails import absolute
 from partnerships.models import Forum
+from threads import digest as threads_digest
 
 from . import calendars, content, scheduling, tokens
 from .models import Delivery
@@ -237,7 +238,8 @@ def digest_message(
         if is_vcs
         else []
     )
-    if not (newly_shared.total or questions or responses):
+    conversations = threads_digest.digest_lines(user=user, since=since, until=now)
+    if not (newly_shared.total or questions or responses or conversations):
         return None
     unsubscribe = unsubscribe_url(user_id=user.pk, forum_id=None)
     context = {
@@ -248,6 +250,7 @@ def digest_message(
         "newly_shared": newly_shared,
         "questions": questions,
         "responses": responses,
+        "conversations": conversations,
         "preferences_url": absolute(reverse("reminders:preferences")),
         "unsubscribe_url": unsubscribe,
         "site_url": settings.SITE_URL,

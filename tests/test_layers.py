@@ -21,6 +21,7 @@ LAYERS = [
     "stories",
     "decisions",
     "doors",
+    "threads",
     "reminders",
     "api",
     "bench",

@@ -33,6 +33,7 @@ from talking_points.models import Contribution, Session
 from tests import factories
 from tests.conftest import PERSONAS, World, client_for
 from tests.test_url_access import ALL_ROUTES, url_name
+from threads.models import Post, Thread
 
 # Pages whose count legitimately depends on something other than the amount of data.
 NOT_A_LIST = {
@@ -116,6 +117,10 @@ def grow(world: World) -> None:
             status=DeliveryStatus.SENT,
             sent_at=now,
         )
+    for thread in Thread.objects.all():
+        for writer in (world.facilitator, member):
+            Post.objects.create(thread=thread, author=writer, body="Grown post")
+    Thread.objects.create(forum=forum, title=f"Grown thread {n}", started_by=world.facilitator)
 
 
 def count(client: Client, url: str) -> tuple[int, int]:

@@ -435,6 +435,44 @@ def visit_to_org_a(world: World) -> dict[str, Any]:
     return {"pk": visit.pk}
 
 
+# Conversations (threads/urls.py): a thread on world.forum (its facilitator the only
+# member), and threads on learning entries of organisation A.
+
+
+def forum_thread(world: World) -> Any:
+    from threads import services as thread_services
+
+    return thread_services.thread_start(
+        by=world.facilitator, forum=world.forum, title="Between meetings", body="Hello all."
+    )
+
+
+def forum_thread_pk(world: World) -> dict[str, Any]:
+    return {"pk": forum_thread(world).pk}
+
+
+def entry_thread_pk(visibility: str) -> Kwargs:
+    def build(world: World) -> dict[str, Any]:
+        from threads import services as thread_services
+
+        thread = thread_services.thread_start(
+            by=world.member_a, entry=entry(world, visibility), title="About this", body="Why?"
+        )
+        return {"pk": thread.pk}
+
+    return build
+
+
+def facilitator_post(world: World) -> dict[str, Any]:
+    return {"pk": forum_thread(world).posts.get().pk}
+
+
+def member_a_post_on_place_entry(world: World) -> dict[str, Any]:
+    from threads.models import Post
+
+    return {"pk": Post.objects.get(thread_id=entry_thread_pk("place")(world)["pk"]).pk}
+
+
 # --- Known bugs (strict xfails: a persona's case listed in a route's known_bugs) -----------
 
 # --- The registry -------------------------------------------------------------------------------
@@ -987,6 +1025,65 @@ ROUTES: dict[str, Route] = {
         post=only({"commissioner": 403, **each(ORG_A, 302)}, others=404),
         post_data={"learned": "A lot"},
     ),
+    # --- Conversations (threads/urls.py) ----------------------------------------------------
+    "threads:forum_threads": Route(
+        # A forum's conversations are its members'; to anyone else they do not exist.
+        get=forum_members(200),
+        kwargs=forum_slug,
+        post=forum_members(302),
+        post_data={"title": "Next steps", "body": "Shall we write to the board?"},
+    ),
+    "threads:entry_threads [place]": Route(
+        get=seen_by(*PARTNERSHIP),
+        kwargs=entry_at("place"),
+        post=seen_by(*PARTNERSHIP, status=302),
+        post_data={"title": "A question", "body": "How did you start?"},
+    ),
+    "threads:entry_threads [public]": Route(
+        get=everyone(200),
+        kwargs=entry_at("public"),
+        post=signed_in(302),
+        post_data={"title": "A question", "body": "How did you start?"},
+    ),
+    "threads:thread_detail [forum]": Route(
+        get=seen_by("facilitator"),
+        kwargs=forum_thread_pk,
+        post=seen_by("facilitator", status=302),
+        post_data={"body": "Agreed."},
+    ),
+    "threads:thread_detail [organisation entry]": Route(
+        get=seen_by(*ORG_A), kwargs=entry_thread_pk("organisation")
+    ),
+    "threads:thread_detail [public entry]": Route(
+        get=everyone(200),
+        kwargs=entry_thread_pk("public"),
+        post=signed_in(302),
+        post_data={"body": "Agreed."},
+    ),
+    "threads:thread_follow": Route(
+        get=forum_members(200),
+        kwargs=forum_thread_pk,
+        post=forum_members(302),
+        post_data={"choice": "reply_off"},
+    ),
+    "threads:post_edit [forum]": Route(
+        get=forum_members(200),
+        kwargs=facilitator_post,
+        post=forum_members(302),
+        post_data={"body": "Edited."},
+    ),
+    "threads:post_edit [place entry, member A's post]": Route(
+        # Partners who can read the thread may not change someone else's post.
+        get=only({**each(PARTNERSHIP, 403), "member_a": 200, "staff": 404}),
+        kwargs=member_a_post_on_place_entry,
+    ),
+    "threads:post_delete": Route(
+        get=forum_members(200),
+        kwargs=facilitator_post,
+        post=forum_members(302),
+    ),
+    # The inbound webhook exists only with MAILGUN_WEBHOOK_SIGNING_KEY set (not in tests).
+    "threads:inbound_mailgun": Route(get=everyone(404), post=everyone(404)),
 }
 
 # Not in our namespaces, but part of the access story: admin and sign-in.

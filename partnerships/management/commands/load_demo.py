@@ -23,6 +23,7 @@ LOADERS = [
     "stories.demo",
     "decisions.demo",
     "doors.demo",
+    "threads.demo",
     # Last: two-step sign-in keys for every demo commissioner and staff person.
     "partnerships.demo_two_step",
 ]
