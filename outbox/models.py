@@ -25,6 +25,8 @@ class DeliveryKind(models.TextChoices):
     JOIN_DECISION = "join_decision", "Answer to a request to join"
     ACTION = "action", "Action agreed in a session"
     ACCOUNT = "account", "Account email (sign-in, password, address)"
+    PLACE_PROPOSAL = "place_proposal", "Answer to a proposed place"
+    ORG_PROPOSAL = "org_proposal", "Answer to a proposed organisation"
 
 
 # Kinds whose row is about one thing (a session, a review, an invitation…), named by
@@ -36,6 +38,8 @@ ABOUT_KINDS = [
     DeliveryKind.JOIN_REQUEST,
     DeliveryKind.JOIN_DECISION,
     DeliveryKind.ACTION,
+    DeliveryKind.PLACE_PROPOSAL,
+    DeliveryKind.ORG_PROPOSAL,
 ]
 
 
