@@ -36,6 +36,7 @@ def load() -> None:
                 "county": "Devon",
                 "forum_name": "Torbay Together",
                 "forum_weekday": Weekday.WEDNESDAY,
+                "forum_venue": "Paignton library",
                 "why": "Recovery and housing partners in Torquay and Paignton want to meet.",
             },
         )

@@ -26,13 +26,23 @@ class PlaceProposalForm(plain.Form):
     forum_weekday = forms.TypedChoiceField(
         label="Day the forum meets each week", choices=Weekday.choices, coerce=int
     )
+    forum_venue = forms.CharField(
+        label="Where the forum meets",
+        max_length=300,
+        help_text="A neutral venue, such as a library or community hall. You can add an "
+        "online link later.",
+    )
     why = forms.CharField(
         label="What the forum is for",
         max_length=2000,
         widget=TEXTAREA,
         help_text="A few lines: who it brings together and why. This becomes the forum's purpose.",
     )
-    error_names = {"name": "the name of the place", "forum_name": "the name of the forum"}
+    error_names = {
+        "name": "the name of the place",
+        "forum_name": "the name of the forum",
+        "forum_venue": "where the forum meets",
+    }
 
 
 class DecisionForm(plain.Form):

@@ -70,6 +70,7 @@ class PlaceProposal(Proposal):
     forum_weekday = models.IntegerField(
         "day the forum meets each week", choices=Weekday.choices, default=Weekday.TUESDAY
     )
+    forum_venue = models.CharField("where the forum meets", max_length=300)
     why = models.TextField("why this place, in a few lines", blank=True, max_length=2000)
     place = models.ForeignKey(
         Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

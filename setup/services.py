@@ -37,7 +37,8 @@ class SetupError(Exception):
 
 def unique_slug(model: type[Model], name: str) -> str:
     """A slug for ``name`` that no row of ``model`` has yet ("preston", "preston-2"…)."""
-    base = slugify(name)[:180] or "untitled"
+    limit = model._meta.get_field("slug").max_length or 50
+    base = slugify(name)[: limit - 6].strip("-") or "untitled"
     slug, n = base, 1
     while model._default_manager.filter(slug=slug).exists():
         n += 1
@@ -58,6 +59,7 @@ def place_proposal_create(*, proposer: User, data: dict[str, Any]) -> PlacePropo
         county=data.get("county", "").strip(),
         forum_name=data["forum_name"].strip(),
         forum_weekday=data["forum_weekday"],
+        forum_venue=data["forum_venue"].strip(),
         why=data["why"].strip(),
     )
 
@@ -107,6 +109,7 @@ def place_proposal_decide(
                 slug=unique_slug(Forum, proposal.forum_name),
                 purpose=proposal.why or f"The partnership forum for {place.name}.",
                 weekday=proposal.forum_weekday,
+                venue=proposal.forum_venue,
             )
             ForumMembership.objects.create(
                 forum=forum, user_id=proposal.proposer_id, role=ForumRole.FACILITATOR

@@ -19,6 +19,7 @@ def place_proposal(world: World, name: str = "Newtown") -> PlaceProposal:
             "county": "Devon",
             "forum_name": f"{name} Forum",
             "forum_weekday": Weekday.THURSDAY,
+            "forum_venue": "Town hall",
             "why": "Partners want to meet.",
         },
     )

@@ -29,6 +29,7 @@ def test_approving_a_place_makes_the_place_its_forum_and_the_proposer_facilitato
         3,
         "Partners want to meet.",
     )
+    forum.full_clean()  # a venue, as every forum needs
     membership = ForumMembership.objects.get(forum=forum)
     assert (membership.user, membership.role) == (world.member_a, "facilitator")
     proposal.refresh_from_db()

@@ -14,6 +14,7 @@ PLACE_FORM = {
     "county": "Devon",
     "forum_name": "Seaton Forum",
     "forum_weekday": "2",
+    "forum_venue": "Seaton library",
     "why": "Partners along the coast want to meet.",
 }
 
