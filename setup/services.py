@@ -37,7 +37,7 @@ class SetupError(Exception):
 
 def unique_slug(model: type[Model], name: str) -> str:
     """A slug for ``name`` that no row of ``model`` has yet ("preston", "preston-2"…)."""
-    limit = model._meta.get_field("slug").max_length or 50
+    limit = getattr(model._meta.get_field("slug"), "max_length", None) or 50
     base = slugify(name)[: limit - 6].strip("-") or "untitled"
     slug, n = base, 1
     while model._default_manager.filter(slug=slug).exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -131,18 +132,25 @@ def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "setup/review_queue.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def place_proposal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    proposal = permissions.get_place_proposal_or_404(request.user, pk)
-    can_decide = permissions.is_site_staff(request.user) and proposal.is_pending
+def _proposal_page(
+    request: AuthenticatedRequest,
+    proposal: PlaceProposal | OrganisationProposal,
+    *,
+    can_decide: bool,
+    refusal: str,
+    decide: Callable[..., Any],
+    approved: str,
+    then: str,
+    template: str,
+) -> HttpResponse:
+    """A proposal, and for those who may decide it, the form to approve or decline it."""
     if request.method == "POST" and not can_decide:
-        raise PermissionDenied("Only site staff can decide a proposed place, once.")
+        raise PermissionDenied(refusal)
     form = DecisionForm(_post(request)) if can_decide else None
     if form is not None and form.is_bound and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            services.place_proposal_decide(
+            decide(
                 proposal=proposal,
                 by=request.user,
                 approve=approve,
@@ -151,39 +159,41 @@ def place_proposal_detail(request: AuthenticatedRequest, pk: int) -> HttpRespons
         except services.SetupError as exc:
             form.add_error(None, str(exc))
         else:
-            done = "approved: the place and its forum are set up" if approve else "declined"
-            messages.success(request, f"{proposal.name} is {done}.")
-            return redirect("setup:review_queue")
-    return render(request, "setup/place_proposal_detail.html", {"proposal": proposal, "form": form})
+            messages.success(request, f"{proposal.name} is {approved if approve else 'declined'}.")
+            return redirect(then)
+    return render(request, template, {"proposal": proposal, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_proposal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    proposal = permissions.get_place_proposal_or_404(request.user, pk)
+    return _proposal_page(
+        request,
+        proposal,
+        can_decide=permissions.is_site_staff(request.user) and proposal.is_pending,
+        refusal="Only site staff can decide a proposed place, once.",
+        decide=services.place_proposal_decide,
+        approved="approved: the place and its forum are set up",
+        then="setup:review_queue",
+        template="setup/place_proposal_detail.html",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_proposal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     proposal = permissions.get_organisation_proposal_or_404(request.user, pk)
-    can_decide = proposal.is_pending and permissions.can_confirm(request.user, proposal)
-    if request.method == "POST" and not can_decide:
-        raise PermissionDenied(
-            "Only a lead of an organisation in this place, or site staff, can confirm it, once."
-        )
-    form = DecisionForm(_post(request)) if can_decide else None
-    if form is not None and form.is_bound and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            services.organisation_proposal_decide(
-                proposal=proposal,
-                by=request.user,
-                approve=approve,
-                reason=form.cleaned_data["reason"],
-            )
-        except services.SetupError as exc:
-            form.add_error(None, str(exc))
-        else:
-            done = "confirmed" if approve else "declined"
-            messages.success(request, f"{proposal.name} is {done}.")
-            return redirect("setup:my_proposals")
-    return render(
-        request, "setup/organisation_proposal_detail.html", {"proposal": proposal, "form": form}
+    return _proposal_page(
+        request,
+        proposal,
+        can_decide=proposal.is_pending and permissions.can_confirm(request.user, proposal),
+        refusal="Only a lead of an organisation in this place, or site staff, can confirm it, "
+        "once.",
+        decide=services.organisation_proposal_decide,
+        approved="confirmed",
+        then="setup:my_proposals",
+        template="setup/organisation_proposal_detail.html",
     )
 
 
