@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("reminders.urls")),
     path("", include("setup.urls")),
+    path("", include("stories.urls")),
 ]
 
 if apps.is_installed("bench"):  # only with BENCH=1: never in production

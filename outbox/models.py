@@ -27,6 +27,12 @@ class DeliveryKind(models.TextChoices):
     ACCOUNT = "account", "Account email (sign-in, password, address)"
     PLACE_PROPOSAL = "place_proposal", "Answer to a proposed place"
     ORG_PROPOSAL = "org_proposal", "Answer to a proposed organisation"
+    STORY_LINK = "story_link", "Private link for a story someone told"
+    STORY_CHOSEN = "story_chosen", "A told story chosen by a panel"
+
+
+# Kinds whose row carries a secret (a code, a private link): its words are deleted once sent.
+SECRET_KINDS = [DeliveryKind.ACCOUNT, DeliveryKind.STORY_LINK]
 
 
 # Kinds whose row is about one thing (a session, a review, an invitation…), named by

@@ -6,11 +6,12 @@ class SetupConfig(AppConfig):
     verbose_name = "Set-up: places, forums and organisations proposed by their partners"
 
     def ready(self) -> None:
-        from talking_points import place_panels
+        from hls_forum import slots
 
         from . import emails, privacy_data
         from .panels import engagement_panel
 
         emails.register()
         privacy_data.register()
-        place_panels.register(engagement_panel)
+        slots.register("place_page", "setup/_place_panel.html", engagement_panel)
+        slots.register("organisation_page", "setup/_organisation_part.html")

@@ -19,6 +19,7 @@ LAYERS = [
     "partnerships",
     "talking_points",
     "setup",
+    "stories",
     "reminders",
     "bench",
 ]

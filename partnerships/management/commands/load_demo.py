@@ -21,6 +21,7 @@ LOADERS = [
     "talking_points.demo_wellbeing",
     "reminders.demo",
     "setup.demo",
+    "stories.demo",
     # Last: two-step sign-in keys for every demo commissioner and staff person.
     "partnerships.demo_two_step",
 ]
