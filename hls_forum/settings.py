@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talking_points",
     "privacy",
     "reminders",
+    "setup",
     "stories",
     "rest_framework",
     "drf_spectacular",

@@ -30,6 +30,8 @@ class DeliveryKind(models.TextChoices):
     OFFICE_HOURS_CANCELLED = "booking_cancelled", "Office hours cancelled"
     VISIT = "visit", "Invitation to visit"
     VISIT_ANSWER = "visit_answer", "Answer to an invitation to visit"
+    PLACE_PROPOSAL = "place_proposal", "Answer to a proposed place"
+    ORG_PROPOSAL = "org_proposal", "Answer to a proposed organisation"
     STORY_LINK = "story_link", "Private link for a story someone told"
     STORY_CHOSEN = "story_chosen", "A told story chosen by a panel"
     REVIEW_DUE = "review_due", "A decision or experiment due for review"
@@ -58,6 +60,8 @@ ABOUT_KINDS = [
     DeliveryKind.VISIT_ANSWER,
     DeliveryKind.THREAD_POST,
     DeliveryKind.THREAD_REFUSED,
+    DeliveryKind.PLACE_PROPOSAL,
+    DeliveryKind.ORG_PROPOSAL,
 ]
 
 

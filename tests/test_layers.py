@@ -21,6 +21,7 @@ LAYERS = [
     "stories",
     "decisions",
     "doors",
+    "setup",
     "threads",
     "reminders",
     "api",

@@ -46,6 +46,7 @@ from talking_points import services as session_services
 from talking_points.models import LearningEntry, LearningLink, Session
 from tests import factories
 from tests.conftest import PERSONAS, World, client_for
+from tests.setup.helpers import organisation_proposal_pk, place_proposal_pk
 
 LOGIN = "login"
 
@@ -891,6 +892,38 @@ ROUTES: dict[str, Route] = {
         get=only({"staff": 200}),
         kwargs=delivery_pk,
         post=only({"staff": 302}),
+    ),
+    # --- Set-up without admin (setup/urls.py); empty forms re-render with their errors ----------
+    "setup:my_proposals": Route(get=signed_in(200)),
+    "setup:place_propose": Route(get=signed_in(200), post=signed_in(200)),
+    "setup:organisation_propose": Route(get=signed_in(200), post=signed_in(200)),
+    "setup:review_queue": Route(get=only({"staff": 200}, others=404)),
+    "setup:place_proposal": Route(
+        # member_a proposed it: they see it but may not decide it.
+        get=only({"member_a": 200, "staff": 200}, others=404),
+        kwargs=place_proposal_pk,
+        post=only({"member_a": 403, "staff": 200}, others=404),
+    ),
+    "setup:organisation_proposal": Route(
+        # member_b proposed it in world.place, where lead_a leads an organisation.
+        get=only({"member_b": 200, "lead_a": 200, "staff": 200}, others=404),
+        kwargs=organisation_proposal_pk,
+        post=only({"member_b": 403, "lead_a": 200, "staff": 200}, others=404),
+    ),
+    "setup:forum_create": Route(
+        get=only({"facilitator": 200}),
+        kwargs=place_slug,
+        post=only({"facilitator": 200}),
+    ),
+    "setup:engagement_assess": Route(
+        get=only({"facilitator": 200}),
+        kwargs=place_slug,
+        post=only({"facilitator": 200}),
+    ),
+    "setup:organisation_profile": Route(
+        get=only({"lead_a": 200}),
+        kwargs=org_a_slug,
+        post=only({"lead_a": 200}),
     ),
     # --- Stories told by people who use services (stories/urls.py) ---------------------------
     "stories:tell_us": Route(

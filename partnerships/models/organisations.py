@@ -25,6 +25,7 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.VCS)
     places = models.ManyToManyField(Place, related_name="organisations", blank=True)
+    what_we_do = models.TextField("what we do", blank=True, max_length=2000)
     distinctive_contribution = models.TextField(
         "what we distinctively bring", blank=True, max_length=2000
     )

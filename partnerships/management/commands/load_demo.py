@@ -20,6 +20,7 @@ LOADERS = [
     "partnerships.demo_picture",
     "talking_points.demo_wellbeing",
     "reminders.demo",
+    "setup.demo",
     "stories.demo",
     "decisions.demo",
     "doors.demo",
