@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talking_points",
     "privacy",
     "reminders",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -476,3 +477,6 @@ REMINDERS_SENDING_TIMEOUT = env_int("REMINDERS_SENDING_TIMEOUT", 600)
 REMINDERS_REQUEUE_AFTER = env_int("REMINDERS_REQUEUE_AFTER", 900)
 REMINDERS_RETRY_BASE_SECONDS = env_int("REMINDERS_RETRY_BASE_SECONDS", 60)
 REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)
+# 360Giving open data: grant identifiers start with this prefix (register your own with
+# 360Giving; it must start "360G-"), so they stay unique when data from many funders joins.
+THREESIXTYGIVING_PREFIX = env_str("THREESIXTYGIVING_PREFIX", "360G-hlsforum-")

@@ -12,7 +12,23 @@ from django.conf import settings
 
 # Lowest first, as in pyproject.toml's layers contract. Templates outside an app's folder
 # (templates/base.html, templates/allauth/) are the site's own, at the bottom.
-LAYERS = ["hls_forum", "outbox", "privacy", "partnerships", "talking_points", "reminders", "bench"]
+LAYERS = [
+    "hls_forum",
+    "outbox",
+    "privacy",
+    "partnerships",
+    "talking_points",
+    "funding",
+    "reminders",
+    "bench",
+]
+# Slots: where a talking_points page offers a talking point's record kept by a higher app, by
+# one include of that app's template (the place picture, the live session page). Listed by
+# (including template, included template), so nothing else may reach upwards.
+SLOTS = {
+    ("talking_points/picture/dashboard.html", "funding/_picture_link.html"),
+    ("talking_points/sessions/session_live.html", "funding/_live_offer.html"),
+}
 ROOT = Path(settings.BASE_DIR)
 
 LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")
@@ -64,8 +80,11 @@ def upward_uses() -> list[str]:
             for name in _loaded(tag)
             if name in libraries
         ]
+        slots = {included for including, included in SLOTS if path.match(including)}
         used += [
-            (f"template {name!r}", _owner_of_name(name)) for name in USES_TEMPLATE.findall(text)
+            (f"template {name!r}", _owner_of_name(name))
+            for name in USES_TEMPLATE.findall(text)
+            if name not in slots
         ]
         for what, app in used:
             if LAYERS.index(app) > LAYERS.index(owner):

@@ -55,6 +55,9 @@ NOT_PAGES = {
     "talking_points:learning_feed": "an Atom feed",
     "reminders:forum_calendar": "an iCalendar file",
     "talking_points:session_poll": "the live page's polled part (checked as that page)",
+    "funding:place_funding_export": "a CSV download",
+    "funding:register_json": "a JSON download",
+    "funding:register_csv": "a CSV download",
 }
 # Outside our namespaces but ours to draw: sign-in, sign-up and two-step set-up. (Django's
 # own admin is left to Django.)
