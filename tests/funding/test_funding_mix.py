@@ -285,3 +285,27 @@ def test_commissions_by_kind_follow_visibility(world: World) -> None:
         "Grant",
         "Alliance (providers share one budget and its risk)",
     ]
+
+
+@pytest.mark.parametrize(("point", "offered"), [("11", True), ("6", False)])
+def test_live_session_offers_the_funding_record_on_talking_point_11(
+    world: World, point: str, offered: bool
+) -> None:
+    from django.utils import timezone
+
+    from talking_points import services as session_services
+
+    session = session_services.session_plan(
+        forum=world.forum,
+        by=world.facilitator,
+        starts_at=timezone.now(),
+        venue="Hall",
+        talking_points=[factories.report_point(point)],
+        time_box_minutes=15,
+    )
+    session_services.session_open(session=session, by=world.facilitator, present=[])
+
+    page = client_for(world.facilitator).get(session.get_absolute_url()).content.decode()
+
+    link = reverse("funding:place_funding", args=[world.place.slug])
+    assert (link in page) is offered
