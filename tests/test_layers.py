@@ -18,17 +18,11 @@ LAYERS = [
     "privacy",
     "partnerships",
     "talking_points",
+    "stories",
     "funding",
     "reminders",
     "bench",
 ]
-# Slots: where a talking_points page offers a talking point's record kept by a higher app, by
-# one include of that app's template (the place picture, the live session page). Listed by
-# (including template, included template), so nothing else may reach upwards.
-SLOTS = {
-    ("talking_points/picture/dashboard.html", "funding/_picture_link.html"),
-    ("talking_points/sessions/session_live.html", "funding/_live_offer.html"),
-}
 ROOT = Path(settings.BASE_DIR)
 
 LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")
@@ -80,11 +74,8 @@ def upward_uses() -> list[str]:
             for name in _loaded(tag)
             if name in libraries
         ]
-        slots = {included for including, included in SLOTS if path.match(including)}
         used += [
-            (f"template {name!r}", _owner_of_name(name))
-            for name in USES_TEMPLATE.findall(text)
-            if name not in slots
+            (f"template {name!r}", _owner_of_name(name)) for name in USES_TEMPLATE.findall(text)
         ]
         for what, app in used:
             if LAYERS.index(app) > LAYERS.index(owner):
