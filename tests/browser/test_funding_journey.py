@@ -39,7 +39,7 @@ def test_lead_gives_the_funding_mix_and_partners_see_only_the_average(
     page.get_by_label("Donations (%)").fill("10")
     page.get_by_label("Earned income (%)").fill("0")
     page.get_by_role("button", name="Save the funding mix").click()
-    assert "Your funding mix is saved" in page.inner_text("main")
+    page.get_by_text("Your funding mix is saved").wait_for()
     assert "60%" in page.get_by_role("table").inner_text()
 
     page.goto("/places/plymouth/funding/")
