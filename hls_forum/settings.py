@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "decisions",
     "doors",
     "threads",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -543,3 +544,6 @@ REPLY_DOMAIN = env_str("REPLY_DOMAIN")
 REPLY_SMTP_HOST = env_str("REPLY_SMTP_HOST", "127.0.0.1")
 REPLY_SMTP_PORT = env_int("REPLY_SMTP_PORT", 2525)
 ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY")}
+# 360Giving open data: grant identifiers start with this prefix (register your own with
+# 360Giving; it must start "360G-"), so they stay unique when data from many funders joins.
+THREESIXTYGIVING_PREFIX = env_str("THREESIXTYGIVING_PREFIX", "360G-hlsforum-")

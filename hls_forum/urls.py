@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("decisions.urls")),
     path("", include("doors.urls")),
     path("", include("threads.urls")),
+    path("", include("funding.urls")),
 ]
 
 if apps.is_installed("bench"):  # only with BENCH=1: never in production

@@ -15,7 +15,9 @@ from .models import (
     Champion,
     Commission,
     CommissionerProfile,
+    Flexibility,
     Forum,
+    FundingKind,
     GlossaryTerm,
     MembershipRole,
     Organisation,
@@ -243,6 +245,7 @@ class CommissionForm(plain.ModelForm):
         "budget": "the budget",
         "starts_on": "the start date",
         "ends_on": "the end date",
+        "funding_kind": "how it is given",
     }
 
     budget = BudgetField(
@@ -271,9 +274,14 @@ class CommissionForm(plain.ModelForm):
             "designed_with_people_using_services",
             "designed_with_vcs",
             "design_participants",
+            "funding_kind",
+            "flexibility",
+            "reporting_asks",
             "is_public",
         ]
         widgets = {
+            "funding_kind": forms.RadioSelect,
+            "flexibility": forms.RadioSelect,
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "providers": forms.CheckboxSelectMultiple,
@@ -288,6 +296,14 @@ class CommissionForm(plain.ModelForm):
     def __init__(self, *args: Any, commissioner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.commissioner = commissioner
+        # Every new or changed commission says how it is given; older ones may not yet.
+        kind = self.fields["funding_kind"]
+        flexibility = self.fields["flexibility"]
+        assert isinstance(kind, forms.ChoiceField)
+        assert isinstance(flexibility, forms.ChoiceField)
+        kind.required = True
+        kind.choices = FundingKind.choices
+        flexibility.choices = Flexibility.choices
         covered = commissioner.places.all()
         place = self.fields["place"]
         providers = self.fields["providers"]

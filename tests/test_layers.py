@@ -22,6 +22,7 @@ LAYERS = [
     "decisions",
     "doors",
     "setup",
+    "funding",
     "threads",
     "reminders",
     "api",

@@ -1117,6 +1117,24 @@ ROUTES: dict[str, Route] = {
     ),
     # The inbound webhook exists only with MAILGUN_WEBHOOK_SIGNING_KEY set (not in tests).
     "threads:inbound_mailgun": Route(get=everyone(404), post=everyone(404)),
+    # --- How we are funded, and open data (funding/urls.py) ---------------------------------
+    # The aggregate mix is for the place's partnership; one organisation's mix for its own
+    # members only (its lead records it); the register's open data for whoever may see it.
+    "funding:place_funding": Route(get=everyone(200), kwargs=place_slug),
+    "funding:place_funding_export": Route(get=seen_by(*PARTNERSHIP), kwargs=place_slug),
+    "funding:organisation_funding": Route(
+        get=only(each(ORG_A, 200), others=404),
+        kwargs=org_a_slug,
+        post=only({"lead_a": 200, "member_a": 403}, others=404),  # an empty form re-renders
+    ),
+    "funding:organisation_org_id": Route(
+        get=only({"lead_a": 200, "member_a": 403}, others=404),
+        kwargs=org_a_slug,
+        post=only({"lead_a": 302, "member_a": 403}, others=404),  # empty: no org-id
+    ),
+    "funding:open_data": Route(get=everyone(200)),
+    "funding:register_json": Route(get=everyone(200)),
+    "funding:register_csv": Route(get=everyone(200)),
 }
 
 # Not in our namespaces, but part of the access story: admin and sign-in.

@@ -8,6 +8,8 @@ from partnerships.models.commissioners import (
     Commission,
     CommissionerProfile,
     CommissionQuerySet,
+    Flexibility,
+    FundingKind,
     Specialism,
 )
 from partnerships.models.forums import (
@@ -27,6 +29,7 @@ from partnerships.models.organisations import (
     MembershipRole,
     Organisation,
     Sector,
+    validate_org_id,
 )
 from partnerships.models.people import User, UserManager
 from partnerships.models.place_picture import (
@@ -60,12 +63,14 @@ __all__ = [
     "CommissionQuerySet",
     "CommissionerProfile",
     "EngagementLevel",
+    "Flexibility",
     "Forum",
     "ForumAccess",
     "ForumJoinRequest",
     "ForumMembership",
     "ForumQuerySet",
     "ForumRole",
+    "FundingKind",
     "GlossaryTerm",
     "Invitation",
     "Membership",
@@ -88,5 +93,6 @@ __all__ = [
     "covered_place_ids",
     "place_partnership_q",
     "quarter_start",
+    "validate_org_id",
     "validate_time_zone",
 ]

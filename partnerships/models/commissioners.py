@@ -52,6 +52,20 @@ class CommissionerProfile(models.Model):
         return reverse("partnerships:commissioner_detail", kwargs={"pk": self.pk})
 
 
+class FundingKind(models.TextChoices):
+    """How a commission is given (relational funding: how much room it leaves)."""
+
+    GRANT = "grant", "Grant"
+    CONTRACT = "contract", "Contract"
+    ALLIANCE = "alliance", "Alliance (providers share one budget and its risk)"
+
+
+class Flexibility(models.TextChoices):
+    FIXED = "fixed", "Tied to set activities"
+    BY_AGREEMENT = "by_agreement", "Can change by agreement along the way"
+    UNRESTRICTED = "unrestricted", "Unrestricted: the providers decide how to use it"
+
+
 class CommissionQuerySet(models.QuerySet["Commission"]):
     def visible_to(self, user: Any) -> CommissionQuerySet:
         """Public commissions for everyone; unpublished ones for the place's partnership
@@ -93,6 +107,18 @@ class Commission(models.Model):
     )
     design_participants = models.TextField(
         "who else took part in the design, and how", max_length=2000, blank=True
+    )
+    funding_kind = models.CharField(
+        "how it is given", max_length=20, choices=FundingKind.choices, blank=True
+    )
+    flexibility = models.CharField(
+        "how flexible the money is", max_length=20, choices=Flexibility.choices, blank=True
+    )
+    reporting_asks = models.TextField(
+        "what reporting you ask for",
+        max_length=2000,
+        blank=True,
+        help_text="For example: a learning conversation twice a year instead of monthly returns.",
     )
     is_public = models.BooleanField(
         "show to the public",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -20,6 +21,15 @@ class Sector(models.TextChoices):
     ACADEMIC = "academic", "Academic"
 
 
+# An org-id.guide identifier: a list prefix (country code, register) and the organisation's
+# number on that register, e.g. GB-CHC-1234567 (a charity in England and Wales).
+validate_org_id = RegexValidator(
+    r"^[A-Z]{2}-[A-Z0-9]{2,}-[A-Za-z0-9][A-Za-z0-9./-]{0,80}$",
+    message="Enter an org-id identifier such as GB-CHC-1234567: the register's prefix, a "
+    "hyphen, then your number on that register.",
+)
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -31,10 +41,23 @@ class Organisation(models.Model):
     )
     local_assets = models.TextField("local assets we hold", blank=True, max_length=2000)
     website = models.URLField(blank=True)
+    org_id = models.CharField(
+        "org-id identifier",
+        max_length=100,
+        blank=True,
+        validators=[validate_org_id],
+        help_text="From org-id.guide, for example GB-CHC-1234567 for a registered charity or "
+        "GB-COH-01234567 for a company. Open data uses it to join up who funds whom.",
+    )
 
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["sector", "name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_id"], condition=~Q(org_id=""), name="unique_organisation_org_id"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

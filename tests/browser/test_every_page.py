@@ -63,6 +63,9 @@ NOT_PAGES = {
             *(f"{kind}-{view}" for kind in API_KINDS for view in ("list", "detail")),
         )
     },
+    "funding:place_funding_export": "a CSV download",
+    "funding:register_json": "a JSON download",
+    "funding:register_csv": "a CSV download",
 }
 # Outside our namespaces but ours to draw: sign-in, sign-up and two-step set-up. (Django's
 # own admin is left to Django.)

@@ -175,6 +175,7 @@ def test_commissioner_records_a_commission_with_a_readability_hint(
     hint.get_by_text("may be hard for some partners to read").wait_for()
     page.get_by_label("Budget (£)").fill("lots")
     page.get_by_label("Starts on").fill("2026-04-01")
+    page.get_by_label("Contract", exact=True).check()
     page.get_by_role("button", name="Add to the register").click()
     assert "Enter the budget in pounds" in page.locator("[data-error-summary]").inner_text()
     axe_check(page)

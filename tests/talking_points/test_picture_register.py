@@ -28,6 +28,7 @@ def commission_post(world: World, **overrides: object) -> dict[str, object]:
         "providers": [world.org_a.pk],
         "outcomes_agreed": "With providers.",
         "designed_with_vcs": "on",
+        "funding_kind": "grant",
         "is_public": "on",
     }
     data.update(overrides)

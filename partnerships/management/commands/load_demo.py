@@ -25,6 +25,7 @@ LOADERS = [
     "decisions.demo",
     "doors.demo",
     "threads.demo",
+    "funding.demo",
     # Last: two-step sign-in keys for every demo commissioner and staff person.
     "partnerships.demo_two_step",
 ]

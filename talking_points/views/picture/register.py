@@ -95,6 +95,9 @@ def commission_export(request: HttpRequest) -> StreamingHttpResponse:
         "commissioner",
         "commissioner organisation",
         "public",
+        "how it is given",
+        "how flexible the money is",
+        "reporting asked for",
     ]
 
     def rows() -> Iterator[str]:
@@ -120,6 +123,9 @@ def commission_export(request: HttpRequest) -> StreamingHttpResponse:
                         c.commissioner.user.full_name,
                         c.commissioner.organisation.name,
                         "yes" if c.is_public else "no",
+                        c.get_funding_kind_display(),
+                        c.get_flexibility_display(),
+                        c.reporting_asks,
                     ]
                 ]
             )

@@ -1,0 +1,1 @@
+"""How a place's partners are funded, and the transparency register as open data."""
