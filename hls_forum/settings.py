@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talking_points",
     "privacy",
     "reminders",
+    "guests",
 ]
 
 MIDDLEWARE = [
