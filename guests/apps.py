@@ -9,4 +9,7 @@ class GuestsConfig(AppConfig):
     def ready(self) -> None:
         from talking_points import live_panels
 
+        from . import privacy_data
+
         live_panels.register("guests/_live_panel.html")
+        privacy_data.register()

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -256,21 +256,15 @@ def _panel_etag(request: HttpRequest, pk: int) -> str | None:
     user: Any = request.user
     if not user.is_authenticated:
         return None
-    row = (
-        Session.objects.filter(pk=pk)
-        .annotate(
-            role=Subquery(
-                ForumMembership.objects.filter(forum_id=OuterRef("forum_id"), user=user).values(
-                    "role"
-                )[:1]
-            )
-        )
-        .values_list("version", "role")
-        .first()
+    facilitates = ForumMembership.objects.filter(
+        forum_id=OuterRef("forum_id"), user=user, role=ForumRole.FACILITATOR
     )
-    if row is None or row[1] != ForumRole.FACILITATOR:
+    version = (
+        Session.objects.filter(Exists(facilitates), pk=pk).values_list("version", flat=True).first()
+    )
+    if version is None:
         return None
-    return f"gp{pk}-v{row[0]}-u{user.pk}"
+    return f"gp{pk}-v{version}-u{user.pk}"
 
 
 @login_required

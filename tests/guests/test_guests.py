@@ -3,6 +3,7 @@ for the facilitator, attendance and the voice balance, rate limits and refusals.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from guests import limits, services
 from guests.models import Guest, GuestLink, WaitingContribution
+from privacy import services as privacy_services
 from talking_points import services as session_services
 from talking_points.models import Attendance, Contribution, Session
 from tests import factories
@@ -345,3 +347,21 @@ def _second_live_session(world: World) -> Session:
     factories.ForumMembershipFactory(forum=forum, user=world.facilitator, role="facilitator")
     other_world = World(**{**world.__dict__, "forum": forum})
     return open_session(other_world).session
+
+
+def test_guest_links_of_long_closed_sessions_are_deleted(live: SessionWorld) -> None:
+    link = make_link(live)
+    guest = Client()
+    join(guest, link, name="Sam")
+    say(guest, link, live, "Never let in.")
+    session_services.session_close(session=live.session, by=live.facilitator)
+    closed_at = Session.objects.get(pk=live.session.pk).closed_at
+    assert closed_at is not None
+
+    soon = privacy_services.retention_apply(now=closed_at + datetime.timedelta(hours=1))
+    later = privacy_services.retention_apply(now=closed_at + datetime.timedelta(days=2))
+
+    assert soon["guest_links"] == 0
+    assert later["guest_links"] == 3  # the link, its guest and what waited
+    assert not Guest.objects.exists()
+    assert Attendance.objects.filter(session=live.session, is_guest=True).count() == 1
