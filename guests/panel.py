@@ -27,7 +27,8 @@ def qr_svg(url: str) -> str:
 
 
 def panel_context(request: HttpRequest, session: Session) -> dict[str, Any]:
-    """Three queries, whatever the number of guests or waiting contributions.
+    """One query without a guest link; with one, two (three when the list is full), whatever
+    the number of guests or waiting contributions.
 
     Precondition: the reader is a facilitator of the session's forum."""
     link = GuestLink.objects.filter(session_id=session.pk).first() if session.is_live else None
@@ -35,8 +36,9 @@ def panel_context(request: HttpRequest, session: Session) -> dict[str, Any]:
     if link is not None:
         url = request.build_absolute_uri(reverse("guests:join", kwargs={"token": link.token}))
         qr = mark_safe(qr_svg(url))  # noqa: S308 - drawn by segno from our own address
+    # Without a link nobody can have joined, so there is nothing waiting to look for.
     waiting = WaitingContribution.objects.for_facilitator_of(session.pk)
-    shown = list(waiting[:WAITING_SHOWN]) if session.is_live else []
+    shown = list(waiting[:WAITING_SHOWN]) if link is not None else []
     return {
         "session": session,
         "link": link,

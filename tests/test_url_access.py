@@ -383,6 +383,10 @@ def guest_token(world: World) -> dict[str, Any]:
     return {"token": guest_link(world).token}
 
 
+def guest_link_session(world: World) -> dict[str, Any]:
+    return {"pk": guest_link(world).session_id}
+
+
 def guest_waiting(world: World) -> dict[str, Any]:
     from guests import services as guest_services
 
@@ -762,7 +766,7 @@ ROUTES: dict[str, Route] = {
     "guests:join": Route(get=everyone(200), kwargs=guest_token, post=everyone(400)),
     "guests:live": Route(get=everyone(redirect("/g/")), kwargs=guest_token),
     "guests:say": Route(get=everyone(405), kwargs=guest_token, post=everyone(403)),
-    "guests:panel": Route(get=forum_members(200), kwargs=live_session),
+    "guests:panel": Route(get=forum_members(200), kwargs=guest_link_session),
     "guests:link_make": Route(get=signed_in(405), kwargs=live_session, post=forum_members(302)),
     "guests:waiting_admit": Route(
         get=signed_in(405), kwargs=guest_waiting, post=forum_members(302)
