@@ -7,9 +7,10 @@ class GuestsConfig(AppConfig):
     verbose_name = "Guests at live sessions"
 
     def ready(self) -> None:
-        from talking_points import live_panels
+        from hls_forum import slots
 
-        from . import privacy_data
+        from . import panel, privacy_data
 
-        live_panels.register("guests/_live_panel.html")
+        # The facilitator's tools on the live page (a slot inside them: facilitators only).
+        slots.register("live_facilitator", "guests/_panel.html", panel.slot_reader)
         privacy_data.register()

@@ -3,6 +3,7 @@ SVG, nothing fetched from elsewhere) and what waits to be admitted."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import segno
@@ -48,3 +49,9 @@ def panel_context(request: HttpRequest, session: Session) -> dict[str, Any]:
         "waiting_more": max(0, waiting.count() - len(shown)) if len(shown) == WAITING_SHOWN else 0,
         "poll_seconds": 5,
     }
+
+
+def slot_reader(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The panel in the live page's facilitator tools (the page has checked the role). Its
+    first poll draws it afresh, then it carries the poll's ETag."""
+    return {**panel_context(context["request"], context["session"]), "etag": ""}

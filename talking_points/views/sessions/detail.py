@@ -21,7 +21,7 @@ from hls_forum.types import HtmxRequest
 from partnerships import permissions as forum_permissions
 from partnerships.models import ForumMembership, ForumRole
 
-from ... import forms, live_panels, services
+from ... import forms, services
 from ...models import (
     Session,
     SessionStatus,
@@ -148,7 +148,6 @@ def _live_page_context(
     user: Any = request.user
     context = live_context(request, session, membership)
     context["check_in_open"] = check_in_open
-    context["extra_panels"] = live_panels.templates()
     context["contribution_form"] = forms_override.get("contribution_form") or new_contribution_form(
         context
     )
