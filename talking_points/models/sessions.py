@@ -211,8 +211,13 @@ class Attendance(models.Model):
     joins, so the record stays true if they later move organisation or leave."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    # Empty for a guest (no account), and once the person's account is deleted.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="attendances"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attendances",
     )
     name = models.CharField(max_length=150)
     organisation = models.ForeignKey(
