@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "doors",
     "threads",
     "funding",
+    "guests",
 ]
 
 MIDDLEWARE = [
@@ -517,6 +518,7 @@ PRIVACY_RETENTION: dict[str, int | None] = {
     # Reserved for the learning log and reminders, whose rules register themselves.
     "stories_of_change": env_int("RETENTION_STORIES_OF_CHANGE_DAYS", 6 * 365),
     "delivery_logs": env_int("RETENTION_DELIVERY_LOGS_DAYS", 365),
+    "guest_links": env_int("RETENTION_GUEST_LINKS_DAYS", 1),
 }
 # Where prepared copies of a person's data are written (never under a public URL).
 PRIVACY_EXPORT_ROOT = Path(env_str("PRIVACY_EXPORT_ROOT", str(VAR_DIR / "exports")))

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("doors.urls")),
     path("", include("threads.urls")),
     path("", include("funding.urls")),
+    path("", include("guests.urls")),
 ]
 
 if apps.is_installed("bench"):  # only with BENCH=1: never in production

@@ -23,6 +23,7 @@ LAYERS = [
     "doors",
     "setup",
     "funding",
+    "guests",
     "threads",
     "reminders",
     "api",

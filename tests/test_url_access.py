@@ -530,6 +530,38 @@ def place_experiment(world: World) -> dict[str, Any]:
     return {"pk": entry(world, "place", kind="experiment").pk}
 
 
+# Guests at a live session (guests/urls.py): the live session's guest link, and a guest's
+# contribution waiting for the facilitator.
+
+
+def guest_link(world: World) -> Any:
+    from guests import services as guest_services
+    from guests.models import GuestLink
+
+    session = live(world)
+    found = GuestLink.objects.filter(session=session).first()
+    return found or guest_services.guest_link_make(session=session, by=world.facilitator)
+
+
+def guest_token(world: World) -> dict[str, Any]:
+    return {"token": guest_link(world).token}
+
+
+def guest_link_session(world: World) -> dict[str, Any]:
+    return {"pk": guest_link(world).session_id}
+
+
+def guest_waiting(world: World) -> dict[str, Any]:
+    from guests import services as guest_services
+
+    link = guest_link(world)
+    guest = guest_services.guest_join(link=link, name="Sam", anonymous=False)
+    waiting = guest_services.guest_contribution_add(
+        guest=guest, agenda_item_id=link.session.current_item_id, text="The bus stops too early."
+    )
+    return {"pk": link.session_id, "waiting_pk": waiting.pk}
+
+
 ROUTES: dict[str, Route] = {
     # --- Foundation (hls_forum/urls.py, partnerships/urls.py) ----------------------------------
     "home": Route(get=everyone(200)),
@@ -954,6 +986,19 @@ ROUTES: dict[str, Route] = {
         get=partnership(200),
         kwargs=story_round,
         post=partnership(200),  # nothing to do
+    ),
+    # A guest link works for anyone, signed in or not, with no account needed; pages for
+    # one who has not joined send them to join, and an empty join form shows its errors.
+    "guests:join": Route(get=everyone(200), kwargs=guest_token, post=everyone(400)),
+    "guests:live": Route(get=everyone(redirect("/g/")), kwargs=guest_token),
+    "guests:say": Route(get=everyone(405), kwargs=guest_token, post=everyone(403)),
+    "guests:panel": Route(get=forum_members(200), kwargs=guest_link_session),
+    "guests:link_make": Route(get=signed_in(405), kwargs=live_session, post=forum_members(302)),
+    "guests:waiting_admit": Route(
+        get=signed_in(405), kwargs=guest_waiting, post=forum_members(302)
+    ),
+    "guests:waiting_decline": Route(
+        get=forum_members(200), kwargs=guest_waiting, post=forum_members(302)
     ),
     # --- The API (api/urls.py): JSON. A browser session is not a token, so every persona
     # reads as the public does: public objects, and 404 for the rest. ----------------------

@@ -211,8 +211,13 @@ class Attendance(models.Model):
     joins, so the record stays true if they later move organisation or leave."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    # Empty for a guest (no account), and once the person's account is deleted.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="attendances"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attendances",
     )
     name = models.CharField(max_length=150)
     organisation = models.ForeignKey(
@@ -226,6 +231,8 @@ class Attendance(models.Model):
     sector = models.CharField(max_length=20, blank=True)
     joined_at = models.DateTimeField(default=timezone.now)
     late = models.BooleanField("joined after the start", default=False)
+    # A guest without an account (the guests app): counted in attendance under "Guests".
+    is_guest = models.BooleanField(default=False)
     summary_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -261,6 +268,8 @@ class Contribution(models.Model):
     )
     text = models.TextField(max_length=MAX_CONTRIBUTION_CHARS)
     is_anonymous = models.BooleanField(default=False)
+    # Said by a guest without an account and admitted by the facilitator (the guests app).
+    is_guest = models.BooleanField(default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -314,7 +323,9 @@ class Contribution(models.Model):
     @property
     def byline(self) -> str:
         if self.is_anonymous:
-            return "Anonymous"
+            return "Anonymous guest" if self.is_guest else "Anonymous"
+        if self.is_guest:
+            return f"{self.author_name} (guest)"
         if self.organisation_name:
             return f"{self.author_name}, {self.organisation_name}"
         return self.author_name

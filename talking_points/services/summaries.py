@@ -152,13 +152,17 @@ def _share(count: int, total: int) -> int:
     return round(100 * count / total) if total else 0
 
 
+# The label guests (people without an account) are counted under, as an organisation would be.
+GUESTS = "Guests"
+
+
 def voice_balance(session: Session) -> VoiceBalance:
     """Shown contributions per organisation and per sector; anonymous counted apart;
     organisations at the table not heard yet. Two queries, whatever the size."""
     rows = (
         Contribution.objects.shown()
         .filter(session_id=session.pk)
-        .values("is_anonymous", "organisation_name", "sector")
+        .values("is_anonymous", "is_guest", "organisation_name", "sector")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -168,6 +172,10 @@ def voice_balance(session: Session) -> VoiceBalance:
     balance = VoiceBalance()
     for row in rows:
         balance.total += row["n"]
+        if row["is_guest"]:  # guests, named or anonymous, are one group of voices
+            by_org[GUESTS] += row["n"]
+            by_sector[GUESTS] += row["n"]
+            continue
         if row["is_anonymous"]:
             balance.anonymous += row["n"]
             continue

@@ -91,6 +91,7 @@ def test_retention_removes_only_what_is_past_its_period(aged_data: dict[str, Any
         # Registered by talking_points and reminders; nothing of theirs is old here.
         "stories_of_change": 0,
         "delivery_logs": 0,
+        "guest_links": 0,
     }
     assert not AuditEvent.objects.filter(pk=aged_data["old_event"].pk).exists()
     assert AuditEvent.objects.filter(pk=aged_data["new_event"].pk).exists()

@@ -82,8 +82,8 @@ LIVE_PAGE = {
     "participant": (14, 11),
     # ... and the voice balance, and the facilitator's forms: which agenda item, which
     # learning a decision rests on, who does an action, after which decision, and the
-    # talking points to add.
-    "facilitator": (21, 18),
+    # talking points to add; and the guest panel's link (guests app).
+    "facilitator": (22, 19),
     "outsider": (3, 1),  # 404: the session is not one they may read
     "anonymous": (1, 1),  # 404
 }

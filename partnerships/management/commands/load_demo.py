@@ -26,6 +26,7 @@ LOADERS = [
     "doors.demo",
     "threads.demo",
     "funding.demo",
+    "guests.demo",
     # Last: two-step sign-in keys for every demo commissioner and staff person.
     "partnerships.demo_two_step",
 ]
