@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talking_points",
     "privacy",
     "reminders",
+    "records",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,7 @@ TEMPLATES = [
             "libraries": {
                 "account_pages": "hls_forum.templatetags.account_pages",
                 "timestamps": "hls_forum.templatetags.timestamps",
+                "slots": "hls_forum.templatetags.slots",
             },
         },
     }
