@@ -176,5 +176,5 @@ class FearReviewForm(plain.ModelForm):
     class Meta:
         model = FearReview
         fields = ["reviewed_on", "note"]
-        widgets = {"reviewed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"note": "Is it still a fear? Is the way we meet it working?"}
