@@ -1,5 +1,6 @@
-"""``{% fill_slot name %}``: every template registered for the slot (hls_forum/slots.py),
-rendered with the page's context."""
+"""``{% slot "name" key=value … %}``: the parts higher apps registered for a named place in
+this page (``hls_forum/slots.py``), each drawn with the page's context, the slot's
+arguments and what its reader adds."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def fill_slot(context: Any, name: str) -> SafeString:
-    engine = context.template.engine
-    parts = []
-    for template_name in slots.templates_for(name):
-        with context.push():
-            parts.append(engine.get_template(template_name).render(context))
-    return mark_safe("".join(parts))  # noqa: S308 - each part is a template's escaped output
+def slot(context: template.Context, name: str, **arguments: Any) -> SafeString:
+    engine = context.template.engine if context.template else template.Engine.get_default()
+    html = []
+    for part in slots.parts(name):
+        with context.push(**arguments):
+            extra = part.reader(context.flatten()) if part.reader else {}  # type: ignore[arg-type]
+            with context.push(**extra):
+                html.append(engine.get_template(part.template_name).render(context))
+    return mark_safe("".join(html))  # noqa: S308 - each part is a template, escaped as it renders

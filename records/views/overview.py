@@ -16,6 +16,7 @@ from talking_points.models import Session
 from .. import permissions, trend
 from ..kinds import KINDS
 from ..models import AgreementVersion, ControlItem, Fear, PlaceAsset, Ring, Signal
+from ..slots import RECORD_OF_POINT
 from .common import csv_response
 
 FIRST = 5  # rows of each record shown on the overview
@@ -104,17 +105,6 @@ def vcs_trend_csv(request: AuthenticatedRequest, slug: str) -> Any:
     )
 
 
-# The record each talking point keeps, by its number in the report.
-RECORD_OF_POINT = {
-    "1": "records:assets",
-    "5": "records:control_map",
-    "6": "records:vcs_trend",
-    "9": "records:signals",
-    "15": "records:agreement",
-    "16": "records:fears",
-}
-
-
 @login_required
 @require_GET
 def from_session(request: AuthenticatedRequest, pk: int, number: str) -> HttpResponse:
@@ -125,4 +115,4 @@ def from_session(request: AuthenticatedRequest, pk: int, number: str) -> HttpRes
     )
     if number not in RECORD_OF_POINT:
         raise Http404("This talking point keeps no record.")
-    return redirect(RECORD_OF_POINT[number], slug=session.forum.place.slug)
+    return redirect(RECORD_OF_POINT[number][0], slug=session.forum.place.slug)

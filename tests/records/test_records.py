@@ -25,7 +25,7 @@ from records.models import (
     SignalEvidence,
 )
 from talking_points import services as session_services
-from talking_points.models import Attendance, Session
+from talking_points.models import Attendance
 from tests import factories
 from tests.conftest import World, client_for
 
@@ -284,7 +284,7 @@ def test_csv_files_hold_the_rows_with_formulas_defused(world: World) -> None:
 # --- Talking point 6: the VCS at the table --------------------------------------------------
 
 
-def _met(world: World, days_ago: int, sectors: list[str]) -> Session:
+def _met(world: World, days_ago: int, sectors: list[str]) -> Any:
     session = factories.SessionFactory(
         forum=world.forum,
         status="closed",
