@@ -55,6 +55,12 @@ NOT_PAGES = {
     "talking_points:learning_feed": "an Atom feed",
     "reminders:forum_calendar": "an iCalendar file",
     "talking_points:session_poll": "the live page's polled part (checked as that page)",
+    "records:assets_csv": "a CSV download",
+    "records:control_map_csv": "a CSV download",
+    "records:signals_csv": "a CSV download",
+    "records:fears_csv": "a CSV download",
+    "records:agreement_csv": "a CSV download",
+    "records:vcs_trend_csv": "a CSV download",
 }
 # Outside our namespaces but ours to draw: sign-in, sign-up and two-step set-up. (Django's
 # own admin is left to Django.)
