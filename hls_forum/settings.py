@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "threads",
     "funding",
     "guests",
+    "records",
 ]
 
 MIDDLEWARE = [

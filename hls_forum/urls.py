@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("threads.urls")),
     path("", include("funding.urls")),
     path("", include("guests.urls")),
+    path("", include("records.urls")),
 ]
 
 if apps.is_installed("bench"):  # only with BENCH=1: never in production

@@ -22,6 +22,7 @@ LAYERS = [
     "decisions",
     "doors",
     "setup",
+    "records",
     "funding",
     "guests",
     "threads",

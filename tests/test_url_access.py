@@ -562,6 +562,74 @@ def guest_waiting(world: World) -> dict[str, Any]:
     return {"pk": link.session_id, "waiting_pk": waiting.pk}
 
 
+# What each talking point keeps (records/urls.py). Only the facilitator is in a forum of the
+# place, so only they change the records; lead_a leads Org A (assets, signing up).
+
+
+def record_row(key: str) -> Kwargs:
+    def build(world: World) -> dict[str, Any]:
+        from records import models as records_models
+
+        place = world.place
+        row: Any
+        if key == "assets":
+            row = records_models.PlaceAsset.objects.create(
+                place=place, name="The old library", organisation=world.org_a
+            )
+        elif key == "control-map":
+            row = records_models.ControlItem.objects.create(place=place, text="Referrals")
+        elif key == "signals":
+            row = records_models.Signal.objects.create(
+                place=place, text="People tell their story once", watcher=world.member_a
+            )
+        else:
+            row = records_models.Fear.objects.create(place=place, text="Losing funding")
+        return {"slug": place.slug, "pk": row.pk}
+
+    return build
+
+
+def signal_evidence_link(world: World) -> dict[str, Any]:
+    from records.models import Signal, SignalEvidence
+
+    signal = Signal.objects.create(place=world.place, text="Fewer crises")
+    entry = factories.LearningEntryFactory(
+        place=world.place, organisation=world.org_a, visibility="place"
+    )
+    link = SignalEvidence.objects.create(signal=signal, entry=entry)
+    return {"slug": world.place.slug, "pk": link.pk}
+
+
+def session_point(world: World) -> dict[str, Any]:
+    return {"pk": planned(world).pk, "number": "5"}
+
+
+def record_routes() -> dict[str, Route]:
+    """The four records kept as lists share their views, so their rows share a shape."""
+    routes: dict[str, Route] = {}
+    for key in ("assets", "control-map", "signals", "fears"):
+        name = key.replace("-", "_")
+        # An organisation's lead adds and changes its own organisation's assets.
+        writers = ("facilitator", "lead_a") if key == "assets" else ("facilitator",)
+        routes[f"records:{name}"] = Route(
+            get=partnership(200),
+            kwargs=place_slug,
+            post={**partnership(403), **each(writers, 400)},  # an empty form shows its errors
+        )
+        routes[f"records:{name}_edit"] = Route(
+            get={**partnership(403), **each(writers, 200)},
+            kwargs=record_row(key),
+            post={**partnership(403), **each(writers, 400)},
+        )
+        routes[f"records:{name}_remove"] = Route(
+            get={**partnership(403), **each(writers, 200)},
+            kwargs=record_row(key),
+            post={**partnership(403), **each(writers, 302)},
+        )
+        routes[f"records:{name}_csv"] = Route(get=partnership(200), kwargs=place_slug)
+    return routes
+
+
 ROUTES: dict[str, Route] = {
     # --- Foundation (hls_forum/urls.py, partnerships/urls.py) ----------------------------------
     "home": Route(get=everyone(200)),
@@ -986,6 +1054,45 @@ ROUTES: dict[str, Route] = {
         get=partnership(200),
         kwargs=story_round,
         post=partnership(200),  # nothing to do
+    ),
+    # What each talking point keeps: the place's partnership reads, forum members change.
+    **record_routes(),
+    "records:keep": Route(get=partnership(200), kwargs=place_slug),
+    "records:vcs_trend": Route(get=partnership(200), kwargs=place_slug),
+    "records:vcs_trend_csv": Route(get=partnership(200), kwargs=place_slug),
+    "records:agreement": Route(get=partnership(200), kwargs=place_slug),
+    "records:agreement_history": Route(get=partnership(200), kwargs=place_slug),
+    "records:agreement_csv": Route(get=partnership(200), kwargs=place_slug),
+    "records:agreement_edit": Route(
+        get={**partnership(403), "facilitator": 200},
+        kwargs=place_slug,
+        post={**partnership(403), "facilitator": 400},
+    ),
+    "records:agreement_sign": Route(
+        # Leads sign up for their organisation; an empty post is sent back with a message.
+        get=signed_in(405),
+        kwargs=place_slug,
+        post={**partnership(403), "lead_a": 302},
+    ),
+    "records:signal_evidence": Route(
+        get={**partnership(403), "facilitator": 200},
+        kwargs=record_row("signals"),
+        post={**partnership(403), "facilitator": 400},
+    ),
+    "records:evidence_remove": Route(
+        get={**partnership(403), "facilitator": 200},
+        kwargs=signal_evidence_link,
+        post={**partnership(403), "facilitator": 302},
+    ),
+    "records:fear_review": Route(
+        get=partnership(200),
+        kwargs=record_row("fears"),
+        post={**partnership(403), "facilitator": 400},
+    ),
+    "records:from_session": Route(
+        # Only forum members see a planned session, so only they follow its link.
+        get=only({"facilitator": redirect("/places/testford/keep/control-map/")}, others=404),
+        kwargs=session_point,
     ),
     # A guest link works for anyone, signed in or not, with no account needed; pages for
     # one who has not joined send them to join, and an empty join form shows its errors.

@@ -66,6 +66,12 @@ NOT_PAGES = {
     "funding:place_funding_export": "a CSV download",
     "funding:register_json": "a JSON download",
     "funding:register_csv": "a CSV download",
+    "records:assets_csv": "a CSV download",
+    "records:control_map_csv": "a CSV download",
+    "records:signals_csv": "a CSV download",
+    "records:fears_csv": "a CSV download",
+    "records:agreement_csv": "a CSV download",
+    "records:vcs_trend_csv": "a CSV download",
 }
 # Outside our namespaces but ours to draw: sign-in, sign-up and two-step set-up. (Django's
 # own admin is left to Django.)

@@ -246,7 +246,7 @@ def value_strategy(options: list[str]) -> st.SearchStrategy[Any]:
 
 
 def domain_models() -> list[type[models.Model]]:
-    labels = {"partnerships", "talking_points", "privacy", "account", "mfa"}
+    labels = {"partnerships", "talking_points", "privacy", "account", "mfa", "records"}
     return [m for m in apps.get_models() if m._meta.app_label in labels and m._meta.managed]
 
 

@@ -27,6 +27,7 @@ LOADERS = [
     "threads.demo",
     "funding.demo",
     "guests.demo",
+    "records.demo",
     # Last: two-step sign-in keys for every demo commissioner and staff person.
     "partnerships.demo_two_step",
 ]
