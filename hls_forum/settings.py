@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talking_points",
     "privacy",
     "reminders",
+    "agenda",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "outbox.sweep",
         "schedule": 300.0,
         "options": {"expires": 240},
+    },
+    # Gives coming sessions their rota facilitator and tells each a week ahead (agenda).
+    "agenda-notify-rota": {
+        "task": "agenda.notify_rota",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
 }
 

@@ -25,6 +25,7 @@ class DeliveryKind(models.TextChoices):
     JOIN_DECISION = "join_decision", "Answer to a request to join"
     ACTION = "action", "Action agreed in a session"
     ACCOUNT = "account", "Account email (sign-in, password, address)"
+    ROTA = "rota", "Your turn to facilitate"
 
 
 # Kinds whose row is about one thing (a session, a review, an invitation…), named by
@@ -36,6 +37,7 @@ ABOUT_KINDS = [
     DeliveryKind.JOIN_REQUEST,
     DeliveryKind.JOIN_DECISION,
     DeliveryKind.ACTION,
+    DeliveryKind.ROTA,
 ]
 
 

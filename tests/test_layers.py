@@ -12,7 +12,16 @@ from django.conf import settings
 
 # Lowest first, as in pyproject.toml's layers contract. Templates outside an app's folder
 # (templates/base.html, templates/allauth/) are the site's own, at the bottom.
-LAYERS = ["hls_forum", "outbox", "privacy", "partnerships", "talking_points", "reminders", "bench"]
+LAYERS = [
+    "hls_forum",
+    "outbox",
+    "privacy",
+    "partnerships",
+    "talking_points",
+    "agenda",
+    "reminders",
+    "bench",
+]
 ROOT = Path(settings.BASE_DIR)
 
 LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")
