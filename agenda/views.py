@@ -121,9 +121,11 @@ def rota(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         .select_related("session", "user")
         .order_by("session__starts_at", "pk")
     )
-    volunteers = RotaVolunteer.objects.filter(
-        forum=forum, user__forum_memberships__forum=forum
-    ).select_related("user")
+    volunteers = list(
+        RotaVolunteer.objects.filter(forum=forum, user__forum_memberships__forum=forum)
+        .select_related("user")
+        .order_by("since", "pk")
+    )
     settings = services.settings_for(forum)
     context = {
         "forum": forum,
@@ -133,7 +135,7 @@ def rota(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             initial={"rota_on": settings.rota_on, "correction_days": settings.correction_days}
         ),
         "page_obj": page_of(request, turns),
-        "volunteers": list(volunteers),
+        "volunteers": volunteers,
         "willing": any(v.user_id == request.user.pk for v in volunteers),
     }
     return _page(request, "rota.html", context)
