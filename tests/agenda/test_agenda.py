@@ -78,7 +78,9 @@ def test_merge_names_the_agenda_item(world: World) -> None:
         session=session, by=world.member_b, talking_point=None, text="Who is at the table", why="x"
     )
 
-    services.proposal_merge(proposal=proposal, by=world.facilitator, agenda_item=items[0], reason="")
+    services.proposal_merge(
+        proposal=proposal, by=world.facilitator, agenda_item=items[0], reason=""
+    )
 
     proposal.refresh_from_db()
     assert proposal.status == "merged"
