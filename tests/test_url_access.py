@@ -323,26 +323,28 @@ def planned_proposal(world: World) -> dict[str, Any]:
     return {"pk": session.pk, "proposal_pk": proposal.pk}
 
 
-def closed_with_a_decision(world: World) -> Session:
+def closed_with_a_decision(world: World) -> tuple[Session, Any]:
     session = live(world)
-    session_services.decision_record(session=session, by=world.facilitator, text="Meet often.")
+    decision = session_services.decision_record(
+        session=session, by=world.facilitator, text="Meet often."
+    )
     session_services.session_close(session=session, by=world.facilitator)
     session.refresh_from_db()
-    return session
+    return session, decision
 
 
 def closed_for_corrections(world: World) -> dict[str, Any]:
-    return {"pk": closed_with_a_decision(world).pk}
+    return {"pk": closed_with_a_decision(world)[0].pk}
 
 
 def suggested_correction(world: World) -> dict[str, Any]:
     from agenda import services as agenda_services
 
-    session = closed_with_a_decision(world)
+    session, decision = closed_with_a_decision(world)
     correction = agenda_services.correction_create(
         session=session,
         by=world.facilitator,
-        target=f"decision-{session.decisions.get().pk}",
+        target=f"decision-{decision.pk}",
         proposed_text="Meet weekly.",
         why="That is what we said.",
     )
