@@ -6,6 +6,8 @@ from .models import AgendaSettings, Correction, Proposal, RotaTurn, RotaVoluntee
 @admin.register(AgendaSettings)
 class AgendaSettingsAdmin(admin.ModelAdmin):
     list_display = ["forum", "rota_on", "correction_days"]
+    list_filter = ["rota_on"]
+    search_fields = ["forum__name"]
     raw_id_fields = ["forum"]
 
 
@@ -13,18 +15,23 @@ class AgendaSettingsAdmin(admin.ModelAdmin):
 class ProposalAdmin(admin.ModelAdmin):
     list_display = ["__str__", "session", "proposer_name", "status", "created_at"]
     list_filter = ["status"]
+    search_fields = ["text", "why", "proposer_name"]
     raw_id_fields = ["session", "proposed_by", "talking_point", "agenda_item", "decided_by"]
 
 
 @admin.register(RotaVolunteer)
 class RotaVolunteerAdmin(admin.ModelAdmin):
     list_display = ["user", "forum", "since"]
+    date_hierarchy = "since"
+    search_fields = ["forum__name", "user__email"]
     raw_id_fields = ["forum", "user"]
 
 
 @admin.register(RotaTurn)
 class RotaTurnAdmin(admin.ModelAdmin):
     list_display = ["session", "user", "assigned_at"]
+    date_hierarchy = "assigned_at"
+    search_fields = ["session__forum__name", "user__email"]
     raw_id_fields = ["session", "user"]
 
 
@@ -32,4 +39,5 @@ class RotaTurnAdmin(admin.ModelAdmin):
 class CorrectionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "session", "suggester_name", "status", "created_at"]
     list_filter = ["status"]
+    search_fields = ["proposed_text", "why", "suggester_name"]
     raw_id_fields = ["session", "suggested_by", "decision", "action", "answered_by"]

@@ -414,3 +414,37 @@ def test_bad_corrections_are_refused(closed: SessionWorld, data: dict[str, str])
 
     assert response.status_code == 400
     assert Correction.objects.count() == 0
+
+
+# --- Pages that do not grow with the data -----------------------------------------------
+
+
+def _queries(client: object, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_session_and_rota_pages_do_not_grow_with_proposals_or_volunteers(world: World) -> None:
+    sessions = _rota(world)
+    services.rota_assign(forum=world.forum)
+    client = client_for(world.member_a)
+    session_url = sessions[0].get_absolute_url()
+    rota_url = url("rota", world.forum.slug)
+    before = (_queries(client, session_url), _queries(client, rota_url))
+
+    for i in range(4):
+        services.proposal_create(
+            session=sessions[0], by=world.member_b, talking_point=None, text=f"Item {i}", why="x"
+        )
+        services.rota_volunteer(
+            forum=world.forum,
+            user=factories.ForumMembershipFactory(forum=world.forum).user,
+            willing=True,
+        )
+
+    assert (_queries(client, session_url), _queries(client, rota_url)) == before
