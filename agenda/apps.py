@@ -8,6 +8,7 @@ class AgendaConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Exists, OuterRef
 
+        from hls_forum import slots
         from talking_points import extensions
 
         from . import emails, privacy_data, services
@@ -22,5 +23,5 @@ class AgendaConfig(AppConfig):
             ),
         )
         extensions.register_publish_hold("agenda_corrections", services.publish_hold)
-        extensions.register_session_panel("planned", "agenda/_planned_panel.html")
-        extensions.register_session_panel("summary", "agenda/_summary_panel.html")
+        slots.register("session_planned", "agenda/_planned_panel.html")
+        slots.register("session_summary", "agenda/_summary_panel.html")

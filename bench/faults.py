@@ -334,7 +334,10 @@ class Drill:
             time.sleep(down)
         self.smtp.set_mode("up")
         row.recovery = self.emails_done(recipients, 600)
-        row.notes = "Recovery: until every email ended (retries back off, doubling)."
+        row.notes = (
+            "Recovery: until every email ended. While no server answered, each email came "
+            "round every 20 s without spending an attempt."
+        )
         self.fill_row(row, result[0], "smtp-down", recipients)
 
         delay = self.d["slow_delay"]

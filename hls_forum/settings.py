@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talking_points",
     "privacy",
     "reminders",
+    "stories",
     "agenda",
 ]
 
@@ -135,6 +136,7 @@ TEMPLATES = [
             "libraries": {
                 "account_pages": "hls_forum.templatetags.account_pages",
                 "timestamps": "hls_forum.templatetags.timestamps",
+                "slots": "hls_forum.templatetags.slots",
             },
         },
     }
@@ -350,7 +352,11 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Stories told on a place's public form (stories app): no account, so by address.
+    "tell_us": "10/h/ip",
 }
+# A public story sent back sooner than this after the form was shown was filled by a robot.
+STORIES_MIN_SECONDS = env_int("STORIES_MIN_SECONDS", 3)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -483,3 +489,7 @@ REMINDERS_SENDING_TIMEOUT = env_int("REMINDERS_SENDING_TIMEOUT", 600)
 REMINDERS_REQUEUE_AFTER = env_int("REMINDERS_REQUEUE_AFTER", 900)
 REMINDERS_RETRY_BASE_SECONDS = env_int("REMINDERS_RETRY_BASE_SECONDS", 60)
 REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)
+# While no mail server answers at all, a send is tried again every this many seconds and
+# not counted as an attempt, until the email has waited OUTBOX_UNREACHABLE_GIVE_UP_SECONDS.
+OUTBOX_UNREACHABLE_RETRY_SECONDS = env_int("OUTBOX_UNREACHABLE_RETRY_SECONDS", 20)
+OUTBOX_UNREACHABLE_GIVE_UP_SECONDS = env_int("OUTBOX_UNREACHABLE_GIVE_UP_SECONDS", 6 * 3600)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("talking_points.urls")),
     path("", include("privacy.urls")),
     path("", include("reminders.urls")),
+    path("", include("stories.urls")),
     path("", include("agenda.urls")),
 ]
 

@@ -25,7 +25,13 @@ class DeliveryKind(models.TextChoices):
     JOIN_DECISION = "join_decision", "Answer to a request to join"
     ACTION = "action", "Action agreed in a session"
     ACCOUNT = "account", "Account email (sign-in, password, address)"
+    STORY_LINK = "story_link", "Private link for a story someone told"
+    STORY_CHOSEN = "story_chosen", "A told story chosen by a panel"
     ROTA = "rota", "Your turn to facilitate"
+
+
+# Kinds whose row carries a secret (a code, a private link): its words are deleted once sent.
+SECRET_KINDS = [DeliveryKind.ACCOUNT, DeliveryKind.STORY_LINK]
 
 
 # Kinds whose row is about one thing (a session, a review, an invitation…), named by

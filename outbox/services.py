@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import emails, registry, smtp
-from .models import ABOUT_KINDS, Delivery, DeliveryKind, DeliveryStatus
+from .models import ABOUT_KINDS, SECRET_KINDS, Delivery, DeliveryStatus
 from .registry import SendOutcome
 
 logger = logging.getLogger(__name__)
@@ -205,8 +205,21 @@ def _after_failure(
             "arrived. It was not sent again automatically.",
             smtp_step=step,
         )
+    if failure.outcome == smtp.UNREACHABLE and not _waited_too_long(delivery_id, now):
+        # The server is down: this row did nothing wrong, so the try is not counted, and
+        # it comes round again soon, so the queue drains within seconds of the server's
+        # return rather than at the end of a doubling back-off.
+        delay = int(getattr(settings, "OUTBOX_UNREACHABLE_RETRY_SECONDS", 20))
+        Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.PENDING,
+            attempts=F("attempts") - 1,
+            queued_at=now + datetime.timedelta(seconds=delay),
+            detail=f"The mail server could not be reached; trying again: {failure}"[:500],
+            smtp_step=step[:200],
+        )
+        return SendOutcome(status=DeliveryStatus.PENDING, retry_in=delay)
     max_attempts = int(getattr(settings, "REMINDERS_MAX_ATTEMPTS", 5))
-    if failure.outcome == smtp.RETRY and attempts < max_attempts:
+    if failure.outcome in (smtp.RETRY, smtp.UNREACHABLE) and attempts < max_attempts:
         delay = retry_delay(attempts)
         # Release the claim, and mark it queued in the future so the sweep leaves the
         # retry to Celery unless that is lost too.
@@ -219,6 +232,13 @@ def _after_failure(
         return SendOutcome(status=DeliveryStatus.PENDING, retry_in=delay)
     logger.warning("Delivery %s failed: %s", delivery_id, failure)
     return finish(delivery_id, DeliveryStatus.FAILED, str(failure), smtp_step=step)
+
+
+def _waited_too_long(delivery_id: int, now: datetime.datetime) -> bool:
+    """Whether a row has waited ``OUTBOX_UNREACHABLE_GIVE_UP_SECONDS`` for the server: from
+    then on, an unreachable server counts as a failed attempt, so the row ends at last."""
+    give_up = now - _seconds("OUTBOX_UNREACHABLE_GIVE_UP_SECONDS", 6 * 3600)
+    return Delivery.objects.filter(pk=delivery_id, created_at__lt=give_up).exists()
 
 
 def _stored_message(delivery: Delivery) -> EmailMessage:
@@ -278,8 +298,8 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
     built.cc, built.bcc = [], []
     outcome = transmit(delivery_id=delivery_id, attempts=delivery.attempts, message=built, now=now)
     if outcome.status == DeliveryStatus.SENT:
-        if delivery.kind == DeliveryKind.ACCOUNT:
-            # It carried a one-time code or link: keep no copy.
+        if delivery.kind in SECRET_KINDS:
+            # It carried a one-time code or a private link: keep no copy.
             Delivery.objects.filter(pk=delivery_id).update(body_text="", body_html="")
         if handling.on_sent is not None:
             handling.on_sent(delivery)

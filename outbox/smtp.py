@@ -42,6 +42,9 @@ IDLE_SECONDS = 20.0
 RETRY = "retry"  # the server did not take it; safe to send again later
 PERMANENT = "permanent"  # the server refused it for good (5xx)
 UNKNOWN = "unknown"  # the server may have taken it; never resend automatically
+# No server answered: nothing was said, so nothing about this message went wrong. Retried
+# soon and often (an outage ends, the queue drains within seconds), not as an attempt.
+UNREACHABLE = "unreachable"
 
 
 @dataclass
@@ -116,7 +119,7 @@ def _reply_failure(step: str, code: int, reply: bytes | str) -> SendFailure:
 def _open() -> smtplib.SMTP:
     """A new connection, greeted, encrypted and signed in as the settings say. Every
     failure here is before any message: safe to retry (a 5xx, such as bad credentials,
-    is final)."""
+    is final). No server answering at all is ``UNREACHABLE``."""
     host = settings.EMAIL_HOST
     port = int(settings.EMAIL_PORT)
     timeout = float(getattr(settings, "EMAIL_TIMEOUT", None) or 60)
@@ -129,6 +132,11 @@ def _open() -> smtplib.SMTP:
             )
         else:
             connection = smtplib.SMTP(host, port, timeout=timeout)
+    except smtplib.SMTPResponseException as exc:  # a greeting that refuses (421, 554)
+        raise _reply_failure(step, exc.smtp_code, exc.smtp_error) from exc
+    except OSError as exc:  # refused, timed out, no route, no such host (SMTPException too)
+        raise SendFailure(outcome=UNREACHABLE, step=step, detail=_describe(exc)) from exc
+    try:
         step = "EHLO"
         code, reply = connection.ehlo()
         if code != 250:

@@ -7,8 +7,6 @@ them. Each app registers from its ``AppConfig.ready()``; registering again repla
   facilitator role (a rota's turn, say). Read in the same query as the membership.
 - **publish holds**: ``register_publish_hold(name, fn)``; ``fn(session)`` returns a sentence
   saying why the summary cannot be shared beyond the forum yet, or ``""``.
-- **session panels**: ``register_session_panel(slot, template)``; the session pages render
-  each panel of their slot (``"planned"``, ``"summary"``) with their own context.
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ HoldFn = Callable[[Any], str]
 
 _runners: dict[str, RunnerFn] = {}
 _holds: dict[str, HoldFn] = {}
-_panels: dict[str, list[str]] = {}
 
 
 def register_session_runner(name: str, fn: RunnerFn) -> None:
@@ -32,12 +29,6 @@ def register_session_runner(name: str, fn: RunnerFn) -> None:
 
 def register_publish_hold(name: str, fn: HoldFn) -> None:
     _holds[name] = fn
-
-
-def register_session_panel(slot: str, template: str) -> None:
-    panels = _panels.setdefault(slot, [])
-    if template not in panels:
-        panels.append(template)
 
 
 def session_runner_conditions(session_id: int) -> list[Exists]:
@@ -51,7 +42,3 @@ def publish_hold(session: Any) -> str:
         if reason:
             return reason
     return ""
-
-
-def session_panels(slot: str) -> list[str]:
-    return list(_panels.get(slot, []))

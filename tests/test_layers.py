@@ -18,6 +18,7 @@ LAYERS = [
     "privacy",
     "partnerships",
     "talking_points",
+    "stories",
     "agenda",
     "reminders",
     "bench",

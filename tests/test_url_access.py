@@ -40,6 +40,7 @@ from partnerships.models import CommissionerProfile, Membership
 from privacy.models import DataExport
 from reminders import tokens
 from reminders.models import Delivery, DeliveryKind, DeliveryStatus
+from stories.models import StoryCall, StoryRound, ToldStory, token_digest
 from talking_points import services as session_services
 from talking_points.models import LearningEntry, LearningLink, Session
 from tests import factories
@@ -120,6 +121,34 @@ class Route:
 
 
 # --- kwargs builders -------------------------------------------------------------------------
+
+
+def open_story_form(world: World) -> dict[str, Any]:
+    StoryCall.objects.create(place=world.place, is_open=True)
+    return {"slug": world.place.slug}
+
+
+def told_story(world: World) -> ToldStory:
+    return ToldStory.objects.create(
+        place=world.place,
+        story="It helped.",
+        widest_visibility="place",
+        token_hash=token_digest("a-private-link"),
+    )
+
+
+def told_story_pk(world: World) -> dict[str, Any]:
+    return {"pk": told_story(world).pk}
+
+
+def story_round(world: World) -> dict[str, Any]:
+    made = StoryRound.objects.create(place=world.place, title="Spring", domains_text="Lives")
+    return {"pk": made.pk}
+
+
+def told_story_token(world: World) -> dict[str, Any]:
+    told_story(world)
+    return {"token": "a-private-link"}
 
 
 def forum_slug(world: World) -> dict[str, Any]:
@@ -769,6 +798,36 @@ ROUTES: dict[str, Route] = {
         get=only({"staff": 200}),
         kwargs=delivery_pk,
         post=only({"staff": 302}),
+    ),
+    # --- Stories told by people who use services (stories/urls.py) ---------------------------
+    "stories:tell_us": Route(
+        get=everyone(200),
+        kwargs=open_story_form,
+        post=everyone(400),  # an empty story
+    ),
+    "stories:tell_us [closed]": Route(get=everyone(200), kwargs=place_slug),
+    "stories:told": Route(get=everyone(200), kwargs=place_slug),
+    "stories:queue": Route(
+        get=only({"facilitator": 200}, others=404),
+        kwargs=place_slug,
+        post=only({"facilitator": 302}, others=404),  # closes the form
+    ),
+    "stories:decide": Route(
+        get=only({"facilitator": 200}, others=404),
+        kwargs=told_story_pk,
+        post=only({"facilitator": 200}, others=404),  # no choice made: the page again
+    ),
+    "stories:withdraw": Route(get=everyone(200), kwargs=told_story_token, post=everyone(200)),
+    "stories:round_list": Route(
+        get=partnership(200),
+        kwargs=place_slug,
+        # An empty round is refused (400); only facilitators start one.
+        post={**partnership(403), "facilitator": 400},
+    ),
+    "stories:round_detail": Route(
+        get=partnership(200),
+        kwargs=story_round,
+        post=partnership(200),  # nothing to do
     ),
     # --- The shared agenda (agenda/urls.py): the forum's members only ------------------
     "agenda:proposal_new": Route(

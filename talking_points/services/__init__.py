@@ -13,6 +13,7 @@ from .learning import (
     entry_update,
     story_consent_record,
     story_consent_withdraw,
+    story_forget,
     tags_for,
 )
 from .live import (
@@ -111,6 +112,7 @@ __all__ = [
     "session_update",
     "story_consent_record",
     "story_consent_withdraw",
+    "story_forget",
     "tags_for",
     "talking_point_add",
     "talking_point_restore",

@@ -230,10 +230,16 @@ def story_consent_withdraw(*, entry: LearningEntry, by: User) -> None:
     organisation can show it honoured the withdrawal. Emails already sent cannot be
     recalled; nothing sent after this commits can contain the story.
     """
+    permissions.require_can_edit_entry(by, entry)
+    story_forget(entry=entry, by=by)
+
+
+def story_forget(*, entry: LearningEntry, by: User | None) -> None:
+    """``story_consent_withdraw`` without the permission check: for the teller's own
+    private link (``by`` is None: they have no account) and for callers that checked."""
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    permissions.require_can_edit_entry(by, entry)
     now = timezone.now()
     with transaction.atomic():
         locked = LearningEntry.objects.select_for_update().get(pk=entry.pk)

@@ -134,15 +134,3 @@ def place_sessions_panel(context: template.Context, place: Place) -> dict[str, A
         "today": timezone.localdate(),
         "tz": place.time_zone,
     }
-
-
-@register.simple_tag(takes_context=True)
-def session_panels(context: template.Context, slot: str) -> str:
-    """The panels other apps add to a session page's ``slot`` (``extensions``), each
-    rendered with the page's context."""
-    from django.template.loader import get_template
-
-    from ..extensions import session_panels as panels
-
-    flat: dict[str, Any] = {str(key): value for key, value in context.flatten().items()}
-    return "".join(get_template(name).render(flat, context.get("request")) for name in panels(slot))

@@ -101,6 +101,52 @@ def test_a_server_that_is_down_is_retried_not_unknown(db: None, faulty_smtp: Fau
     assert row.smtp_step.startswith("connecting to 127.0.0.1:")
 
 
+def test_while_the_server_is_down_emails_come_round_soon_and_no_attempt_is_spent(
+    db: None, faulty_smtp: FaultySMTP
+) -> None:
+    from tests.services import free_port
+
+    [delivery_id] = _rows(1)
+    down = {**faulty_smtp.settings(), "EMAIL_PORT": free_port()}
+
+    with override_settings(**down, OUTBOX_UNREACHABLE_RETRY_SECONDS=20, REMINDERS_MAX_ATTEMPTS=2):
+        outcomes = [services.delivery_send(delivery_id=delivery_id) for _ in range(5)]
+    row = Delivery.objects.get(pk=delivery_id)
+    assert [o.retry_in for o in outcomes] == [20] * 5
+    assert (row.status, row.attempts) == (DeliveryStatus.PENDING, 0)
+    assert "could not be reached" in row.detail
+
+    with override_settings(**faulty_smtp.settings()):  # the server is back
+        assert services.delivery_send(delivery_id=delivery_id).status == DeliveryStatus.SENT
+    assert Delivery.objects.get(pk=delivery_id).attempts == 1
+    assert len(faulty_smtp.messages) == 1
+
+
+def test_an_email_that_waited_too_long_for_the_server_spends_its_attempts_and_fails(
+    db: None, faulty_smtp: FaultySMTP
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.services import free_port
+
+    [delivery_id] = _rows(1)
+    Delivery.objects.filter(pk=delivery_id).update(
+        created_at=timezone.now() - datetime.timedelta(hours=7)
+    )
+    down = {**faulty_smtp.settings(), "EMAIL_PORT": free_port()}
+
+    waited = {"OUTBOX_UNREACHABLE_GIVE_UP_SECONDS": 6 * 3600, "REMINDERS_MAX_ATTEMPTS": 2}
+    with override_settings(**down, **waited, REMINDERS_RETRY_BASE_SECONDS=60):
+        first = services.delivery_send(delivery_id=delivery_id)
+        second = services.delivery_send(delivery_id=delivery_id)
+
+    assert (first.status, first.retry_in) == (DeliveryStatus.PENDING, 60)
+    assert second.status == DeliveryStatus.FAILED
+    assert Delivery.objects.get(pk=delivery_id).attempts == 2
+
+
 def test_long_headers_never_unfold_to_a_value_starting_with_a_space(
     db: None, faulty_smtp: FaultySMTP
 ) -> None:

@@ -20,6 +20,7 @@ LOADERS = [
     "partnerships.demo_picture",
     "talking_points.demo_wellbeing",
     "reminders.demo",
+    "stories.demo",
     "agenda.demo",
     # Last: two-step sign-in keys for every demo commissioner and staff person.
     "partnerships.demo_two_step",
