@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "funding",
     "guests",
     "records",
+    "agenda",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +305,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "doors.booking_reminders",
         "schedule": 900.0,
         "options": {"expires": 720},
+    },
+    # Gives coming sessions their rota facilitator and tells each a week ahead (agenda).
+    "agenda-notify-rota": {
+        "task": "agenda.notify_rota",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
 }
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("guests.urls")),
     path("", include("records.urls")),
+    path("", include("agenda.urls")),
 ]
 
 if apps.is_installed("bench"):  # only with BENCH=1: never in production

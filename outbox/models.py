@@ -37,6 +37,7 @@ class DeliveryKind(models.TextChoices):
     REVIEW_DUE = "review_due", "A decision or experiment due for review"
     THREAD_POST = "thread_post", "New post in a conversation"
     THREAD_REFUSED = "thread_refused", "Reply by email refused"
+    ROTA = "rota", "Your turn to facilitate"
 
 
 # Kinds whose row carries a secret (a code, a private link): its words are deleted once sent.
@@ -62,6 +63,7 @@ ABOUT_KINDS = [
     DeliveryKind.THREAD_REFUSED,
     DeliveryKind.PLACE_PROPOSAL,
     DeliveryKind.ORG_PROPOSAL,
+    DeliveryKind.ROTA,
 ]
 
 

@@ -17,6 +17,7 @@ from partnerships.models import (
     Place,
 )
 
+from .extensions import session_runner_conditions
 from .models import Action, LearningEntry, Review, ReviewKind, Session
 from .models.learning import SHARED_WITH_COMMISSIONERS
 
@@ -24,10 +25,23 @@ from .models.learning import SHARED_WITH_COMMISSIONERS
 
 
 def session_membership(user: Any, session: Session) -> ForumMembership | None:
-    """The person's membership of the session's forum, or None."""
+    """The person's membership of the session's forum, or None. Someone another app says
+    runs this session (``extensions.register_session_runner``) gets the facilitator's role
+    on the returned object, never saved."""
     if not user.is_authenticated:
         return None
-    return ForumMembership.objects.filter(user=user, forum_id=session.forum_id).first()
+    memberships = ForumMembership.objects.filter(user=user, forum_id=session.forum_id)
+    runs = session_runner_conditions(session.pk)
+    if not runs:
+        return memberships.first()
+    runner: Any = runs[0]
+    for condition in runs[1:]:
+        runner = runner | condition
+    membership = memberships.annotate(runs_session=runner).first()
+    if membership is not None and getattr(membership, "runs_session", False):
+        # They run this one session (a rota's turn, say): facilitator for this request only.
+        membership.role = ForumRole.FACILITATOR
+    return membership
 
 
 def get_session_or_404(user: Any, pk: int) -> Session:

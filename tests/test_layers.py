@@ -22,6 +22,7 @@ LAYERS = [
     "decisions",
     "doors",
     "setup",
+    "agenda",
     "records",
     "funding",
     "guests",

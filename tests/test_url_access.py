@@ -350,6 +350,47 @@ def learning_linked_to_planned_session(world: World) -> dict[str, Any]:
     return {"pk": session.pk}
 
 
+# The shared agenda (agenda/urls.py). Only the facilitator is in the forum.
+
+
+def planned_proposal(world: World) -> dict[str, Any]:
+    from agenda import services as agenda_services
+
+    session = planned(world)
+    proposal = agenda_services.proposal_create(
+        session=session, by=world.facilitator, talking_point=None, text="Premises", why="Rent."
+    )
+    return {"pk": session.pk, "proposal_pk": proposal.pk}
+
+
+def closed_with_a_decision(world: World) -> tuple[Session, Any]:
+    session = live(world)
+    decision = session_services.decision_record(
+        session=session, by=world.facilitator, text="Meet often."
+    )
+    session_services.session_close(session=session, by=world.facilitator)
+    session.refresh_from_db()
+    return session, decision
+
+
+def closed_for_corrections(world: World) -> dict[str, Any]:
+    return {"pk": closed_with_a_decision(world)[0].pk}
+
+
+def suggested_correction(world: World) -> dict[str, Any]:
+    from agenda import services as agenda_services
+
+    session, decision = closed_with_a_decision(world)
+    correction = agenda_services.correction_create(
+        session=session,
+        by=world.facilitator,
+        target=f"decision-{decision.pk}",
+        proposed_text="Meet weekly.",
+        why="That is what we said.",
+    )
+    return {"pk": session.pk, "correction_pk": correction.pk}
+
+
 # Privacy (privacy/urls.py)
 
 
@@ -1054,6 +1095,31 @@ ROUTES: dict[str, Route] = {
         get=partnership(200),
         kwargs=story_round,
         post=partnership(200),  # nothing to do
+    ),
+    # --- The shared agenda (agenda/urls.py): the forum's members only ------------------
+    "agenda:proposal_new": Route(
+        get=forum_members(200), kwargs=planned_session, post=forum_members(400)
+    ),
+    "agenda:proposal_answer": Route(
+        get=forum_members(200), kwargs=planned_proposal, post=forum_members(400)
+    ),
+    "agenda:my_proposals": Route(get=signed_in(200)),
+    "agenda:rota": Route(get=forum_members(200), kwargs=forum_slug),
+    "agenda:rota_settings": Route(get=signed_in(405), kwargs=forum_slug, post=forum_members(400)),
+    "agenda:rota_willing": Route(get=signed_in(405), kwargs=forum_slug, post=forum_members(302)),
+    "agenda:rota_change": Route(
+        get=forum_members(200), kwargs=planned_session, post=forum_members(400)
+    ),
+    "agenda:rota_skip": Route(
+        get=signed_in(405),
+        kwargs=planned_session,
+        post=forum_members(409),  # nobody has said they are willing
+    ),
+    "agenda:correction_new": Route(
+        get=forum_members(200), kwargs=closed_for_corrections, post=forum_members(400)
+    ),
+    "agenda:correction_answer": Route(
+        get=forum_members(200), kwargs=suggested_correction, post=forum_members(400)
     ),
     # What each talking point keeps: the place's partnership reads, forum members change.
     **record_routes(),

@@ -25,6 +25,7 @@ from partnerships.models import (
     User,
 )
 
+from .. import extensions
 from ..models import (
     AgendaItem,
     AgendaItemStatus,
@@ -117,6 +118,9 @@ def session_publish(*, session: Session, visibility: str, by: User) -> None:
     """Choose who may read a closed session's summary (members, place or public)."""
     if visibility not in SummaryVisibility.values:
         raise SessionError("Choose who may read the summary.")
+    held = visibility != SummaryVisibility.MEMBERS and extensions.publish_hold(session)
+    if held:
+        raise SessionError(held)
     published_at = None if visibility == SummaryVisibility.MEMBERS else timezone.now()
     updated = Session.objects.filter(pk=session.pk, status=SessionStatus.CLOSED).update(
         summary_visibility=visibility, summary_published_at=published_at

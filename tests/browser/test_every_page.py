@@ -84,6 +84,8 @@ CHANGES_THE_WORLD = (
     "talking_points:session_detail [closed, published to the place]",
     "talking_points:session_detail [closed, public]",
     "reminders:forum_calendar [invite-only forum]",
+    "agenda:correction_new",
+    "agenda:correction_answer",
 )
 
 # Everything visible that sticks out past the right edge of the window, except what sits

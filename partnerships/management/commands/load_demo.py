@@ -28,6 +28,7 @@ LOADERS = [
     "funding.demo",
     "guests.demo",
     "records.demo",
+    "agenda.demo",
     # Last: two-step sign-in keys for every demo commissioner and staff person.
     "partnerships.demo_two_step",
 ]

@@ -18,7 +18,6 @@ from django.views.decorators.http import (
 )
 
 from hls_forum.types import HtmxRequest
-from partnerships import permissions as forum_permissions
 from partnerships.models import ForumMembership, ForumRole
 
 from ... import forms, services
@@ -31,6 +30,7 @@ from ...models.wellbeing import check_in_is_open
 from ...permissions import (
     get_member_session_or_404,
     get_session_or_404,
+    session_membership,
 )
 
 POLL_SECONDS = 2
@@ -204,7 +204,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     see every session of it (planned, live or closed); anyone else only closed sessions
     whose summary was shared with them."""
     session = get_session_or_404(request.user, pk)
-    membership = forum_permissions.forum_membership(request.user, session.forum)
+    membership = session_membership(request.user, session)
     if membership is None and not session.is_closed:  # visible_to never allows this
         raise Http404("No such session")
     return session_page(request, session, membership)
