@@ -477,8 +477,8 @@ def test_forum_page_query_count_does_not_grow_with_requests(
     factories.ForumMembershipFactory(forum=world.forum)
 
     # The scope, the forum, the page's summary and sessions panel, the requests and
-    # invitations.
-    with django_assert_num_queries(12) as few:
+    # invitations, and the forum's conversations.
+    with django_assert_num_queries(13) as few:
         client.get(world.forum.get_absolute_url())
     for user in factories.UserFactory.create_batch(8):
         services.forum_join_request_create(forum=world.forum, user=user)

@@ -104,24 +104,25 @@ def _world_with(world: World, n: int) -> dict[str, Client]:
 # session and the signed-in person (two queries), which later ones read from the cache.
 PLACE_DASHBOARD = {
     # the place with the reader's view, forums, glossary, commissioners, champions,
-    # learning, register
-    "anonymous": (7, 7),
+    # learning, register, and visits by quarter (the doors app's part, one aggregate)
+    "anonymous": (8, 8),
     # ... and the forums they belong to, decisions, actions, propositions, wellbeing
-    "member_a": (13, 11),
-    "participant": (14, 12),
-    "facilitator": (14, 12),
-    "commissioner": (13, 11),
+    "member_a": (14, 12),
+    "participant": (15, 13),
+    "facilitator": (15, 13),
+    "commissioner": (14, 12),
 }
 FORUM_PAGE = {
     # the forum with its place, glossary, member count, facilitators, past sessions,
     # decisions, actions
     "anonymous": (7, 7),
     # ... and their membership, a request to join (none), the partnership (sessions shared
-    # with the place); a member: upcoming sessions instead of the request
+    # with the place); a member: upcoming sessions instead of the request, and the forum's
+    # conversations (the threads app's part)
     "member_a": (11, 9),
-    "participant": (11, 9),
+    "participant": (12, 10),
     # ... and people asking to join, invitations
-    "facilitator": (13, 11),
+    "facilitator": (14, 12),
     "commissioner": (11, 9),
 }
 
