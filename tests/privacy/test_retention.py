@@ -88,10 +88,12 @@ def test_retention_removes_only_what_is_past_its_period(aged_data: dict[str, Any
         "export_files": 1,
         "unaccepted_invitations": 1,
         "decided_join_requests": 1,
-        # Registered by talking_points and reminders; nothing of theirs is old here.
+        # Registered by talking_points, reminders, guests and threads; nothing of theirs
+        # is old here.
         "stories_of_change": 0,
         "delivery_logs": 0,
         "guest_links": 0,
+        "conversation_emails_received": 0,
     }
     assert not AuditEvent.objects.filter(pk=aged_data["old_event"].pk).exists()
     assert AuditEvent.objects.filter(pk=aged_data["new_event"].pk).exists()

@@ -371,8 +371,9 @@ def test_live_page_and_changed_poll_queries_do_not_grow_with_contributions(
     # The person comes from the cache; the decisions rest on no learning, so no learning
     # query; what was said, the agenda, attendance and actions come from their copies cached
     # by Session.version (the steady state) and the actions are read only to draw them. The
-    # facilitator's page also looks for the session's guest link (the guests app's panel).
-    assert many == (16, 8, 11)
+    # facilitator's page also looks for the session's guest link (the guests app's panel),
+    # and both read the session's decision rounds (the decisions app's panel).
+    assert many == (17, 9, 11)
 
 
 def test_summary_forum_and_list_pages_have_pinned_query_counts(
@@ -402,8 +403,10 @@ def test_summary_forum_and_list_pages_have_pinned_query_counts(
     # the session (its decisions rest on none); the forum page: the forum, the reader's
     # membership, the glossary, the member count and facilitators, then the panel's
     # upcoming and past sessions, decisions and open actions; the decisions page: one
-    # learning prefetch.
-    assert after == [12, 9, 7, 4, 4, 4]
+    # learning prefetch. The feature apps' parts add a fixed few: on the summary, how each
+    # decision was made, corrections and the records kept; on the forum page, its
+    # conversations; on the place page, the engagement history and the stories links.
+    assert after == [17, 10, 13, 4, 4, 4]
 
 
 # --- Moving through the agenda -------------------------------------------------------
