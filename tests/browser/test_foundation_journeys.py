@@ -27,7 +27,7 @@ def test_visitor_opens_a_place_and_sees_its_commissioners(browser: Any, demo_dat
     page.get_by_role("link", name="Plymouth").first.click()
     page.wait_for_url("**/places/plymouth/")
     assert page.get_by_role("heading", level=1).inner_text() == "Plymouth"
-    commissioners = page.get_by_role("region", name="Commissioners")
+    commissioners = page.get_by_role("region", name="Commissioners", exact=True)
     assert "Sam Okafor" in commissioners.inner_text()
     assert "Drug and Alcohol Treatment Commissioner" in commissioners.inner_text()
     axe_check(page)

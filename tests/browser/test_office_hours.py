@@ -26,7 +26,9 @@ def test_partner_books_office_hours(browser: Any, demo_data: None) -> None:
 
     page.goto("/places/plymouth/picture/")
     axe_check(page)  # with the visits-by-quarter panel
-    page.get_by_role("region", name="Commissioners").get_by_role("link", name="Sam Okafor").click()
+    page.get_by_role("region", name="Commissioners", exact=True).get_by_role(
+        "link", name="Sam Okafor"
+    ).click()
     office_hours = page.get_by_role("region", name="Office hours")
     assert office_hours.get_by_text("Booked").count() == 1
     axe_check(page)

@@ -36,7 +36,7 @@ def test_partner_visits_every_part_of_the_place_picture(
     page.get_by_role("link", name="See the place picture").click()
     page.wait_for_url("**/places/plymouth/picture/")
     assert page.get_by_role("heading", level=1).inner_text() == "Plymouth: the place picture"
-    assert "Sam Okafor" in page.get_by_role("region", name="Commissioners").inner_text()
+    assert "Sam Okafor" in page.get_by_role("region", name="Commissioners", exact=True).inner_text()
     assert "Jo Mitchell" in page.get_by_role("region", name="Champions").inner_text()
     signals = page.get_by_role("region", name="Signals")
     assert "How true the propositions feel here" in signals.inner_text()
