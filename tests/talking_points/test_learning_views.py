@@ -794,12 +794,12 @@ def test_entry_detail_uses_a_fixed_number_of_queries(
     grow()
     client.get(entry.get_absolute_url())
     # Among them: the place's glossary, and (for a story) whether the reader is a
-    # commissioner, whose opening it the audit log records.
-    with django_assert_num_queries(13):
+    # commissioner, whose opening it the audit log records; and the entry's conversations.
+    with django_assert_num_queries(14):
         client.get(entry.get_absolute_url())
     for _ in range(4):
         grow()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(entry.get_absolute_url())
     assert response.status_code == 200
 
