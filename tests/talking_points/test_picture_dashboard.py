@@ -185,11 +185,11 @@ def test_dashboard_query_count_does_not_grow(
     # The signed-in person is still cached from the warm-up.
     add_one_of_each(0)
     client.get(dashboard_url())
-    with django_assert_num_queries(13):  # type: ignore[operator]  (+1: visits by quarter)
+    with django_assert_num_queries(13):  # type: ignore[operator]  # +1: visits by quarter
         client.get(dashboard_url())
     for i in range(1, 5):
         add_one_of_each(i)
-    with django_assert_num_queries(13):  # type: ignore[operator]  (+1: visits by quarter)
+    with django_assert_num_queries(13):  # type: ignore[operator]  # +1: visits by quarter
         client.get(dashboard_url())
 
 
